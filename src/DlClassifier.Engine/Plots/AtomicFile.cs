@@ -15,6 +15,12 @@ internal static class AtomicFile
     /// </summary>
     /// <param name="path">The file to create or replace.</param>
     /// <param name="write">Writes the whole content to the stream it is given.</param>
+    /// <remarks>
+    /// On Windows the final rename fails with an <see cref="IOException"/> while another program holds the
+    /// target open without delete sharing (some image viewers do). The replace is not retried here, because
+    /// how long to wait is the caller's choice: a training loop rewriting its plot each epoch should report
+    /// the failure as a warning and go on, and the next epoch's write will try again.
+    /// </remarks>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
