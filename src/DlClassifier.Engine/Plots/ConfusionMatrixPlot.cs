@@ -1,6 +1,7 @@
 using System.Globalization;
 using ScottPlot;
 using ScottPlot.TickGenerators;
+using DlClassifier.Engine.IO;
 
 namespace DlClassifier.Engine.Plots;
 

@@ -1,4 +1,5 @@
 using SkiaSharp;
+using DlClassifier.Engine.IO;
 
 namespace DlClassifier.Engine.Plots;
 

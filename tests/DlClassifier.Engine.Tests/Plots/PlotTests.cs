@@ -2,6 +2,7 @@ using DlClassifier.Engine.Plots;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using Xunit;
+using DlClassifier.Engine.IO;
 
 namespace DlClassifier.Engine.Tests.Plots;
 

@@ -1,4 +1,4 @@
-namespace DlClassifier.Engine.Plots;
+namespace DlClassifier.Engine.IO;
 
 /// <summary>
 /// Writes a file so that a reader never sees it half written: the content goes to a temporary file in the
@@ -7,7 +7,7 @@ namespace DlClassifier.Engine.Plots;
 internal static class AtomicFile
 {
     /// <summary>Prefix of the temporary files, so that a stray one can be recognised.</summary>
-    internal const string TemporaryPrefix = ".dlplot-";
+    internal const string TemporaryPrefix = ".dl-";
 
     /// <summary>
     /// Creates the parent folder if missing, lets <paramref name="write"/> fill a temporary file beside

@@ -1,0 +1,106 @@
+using DlClassifier.Engine.Models;
+using DlClassifier.Engine.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DlClassifier.Engine;
+
+/// <summary>
+/// A classifier handle, as in HALCON: the network with its classes, input size, preprocessing,
+/// hyperparameters and training history. Training changes it in place.
+/// </summary>
+public sealed class DlClassifier : IDisposable
+{
+    private readonly object gate = new();
+    private nn.Module<Tensor, Tensor> network;
+
+    internal DlClassifier(NetworkArchitecture architecture, IReadOnlyList<string> classNames, int imageWidth,
+        int imageHeight, int imageChannels, DlClassifierParam parameters, nn.Module<Tensor, Tensor> network)
+    {
+        Architecture = architecture;
+        ClassNames = classNames.ToArray();
+        ImageWidth = imageWidth;
+        ImageHeight = imageHeight;
+        ImageChannels = imageChannels;
+        Parameters = parameters;
+        this.network = network;
+    }
+
+    /// <summary>The class names in the order of the network's outputs.</summary>
+    public string[] ClassNames { get; }
+
+    public NetworkArchitecture Architecture { get; }
+
+    public int ImageWidth { get; }
+
+    public int ImageHeight { get; }
+
+    /// <summary>1 for grey input, 3 for colour input.</summary>
+    public int ImageChannels { get; }
+
+    /// <summary>The per-channel mean subtracted from pixel values in 0..1; set from the training images.</summary>
+    public float[]? NormalizationMean { get; internal set; }
+
+    /// <summary>The per-channel standard deviation pixel values are divided by after the mean is subtracted.</summary>
+    public float[]? NormalizationStd { get; internal set; }
+
+    /// <summary>The hyperparameters used by the next training.</summary>
+    public DlClassifierParam Parameters { get; internal set; }
+
+    /// <summary>Every epoch trained so far, in order, across trainings.</summary>
+    public List<DlEpochRecord> History { get; } = new();
+
+    /// <summary>The epoch whose weights the classifier holds, chosen by validation error.</summary>
+    public int? BestEpoch { get; internal set; }
+
+    public double? BestValidationError { get; internal set; }
+
+    /// <summary>When the test split was first evaluated; the test set is meant to be used once.</summary>
+    public DateTimeOffset? TestEvaluatedAt { get; internal set; }
+
+    public bool IsTrained => BestEpoch is not null;
+
+    public int ParameterCount => (int)network.parameters().Sum(p => p.numel());
+
+    internal nn.Module<Tensor, Tensor> Network => network;
+
+    internal IClassifierNetwork Explainable => (IClassifierNetwork)network;
+
+    /// <summary>Serialises use of the network: training and inference must not interleave on one handle.</summary>
+    internal object Gate => gate;
+
+    /// <summary>Changes hyperparameters: all the changes are validated together and applied only if all hold.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; nothing was changed.</exception>
+    public void UpdateParameters(Action<DlClassifierParam> change)
+    {
+        DlClassifierParam updated = Parameters.Clone();
+        change(updated);
+        updated.Validate();
+        Parameters = updated;
+    }
+
+    /// <summary>Records the first evaluation on the test split; later ones keep the first date.</summary>
+    public void MarkTestEvaluated(DateTimeOffset when) => TestEvaluatedAt ??= when;
+
+    internal void ReplaceNetwork(nn.Module<Tensor, Tensor> replacement)
+    {
+        nn.Module<Tensor, Tensor> old = network;
+        network = replacement;
+        old.Dispose();
+    }
+
+    /// <summary>The normalisation as tensors of shape 1×C×1×1 on the given device.</summary>
+    internal (Tensor Mean, Tensor Std) NormalizationTensors(Device device)
+    {
+        float[] mean = NormalizationMean ?? Enumerable.Repeat(0.5f, ImageChannels).ToArray();
+        float[] std = NormalizationStd ?? Enumerable.Repeat(0.5f, ImageChannels).ToArray();
+        return (tensor(mean, new long[] { 1, ImageChannels, 1, 1 }).to(device),
+                tensor(std, new long[] { 1, ImageChannels, 1, 1 }).to(device));
+    }
+
+    public void Dispose() => network.Dispose();
+
+    public override string ToString() =>
+        $"{Architecture} {ImageWidth}×{ImageHeight}×{ImageChannels}, {ClassNames.Length} classes" +
+        (IsTrained ? $", best epoch {BestEpoch}" : ", untrained");
+}

@@ -1,0 +1,50 @@
+namespace DlClassifier.Engine.Evaluation;
+
+/// <summary>Metrics computed from a confusion matrix (rows = true class, columns = predicted class).</summary>
+/// <remarks>
+/// Precision_k = C[k,k] / Σ_i C[i,k]; recall_k = C[k,k] / Σ_j C[k,j]; F_k = 2·P·R / (P + R). A ratio with a
+/// zero denominator is undefined (null) and left out of the macro averages, as scikit-learn's
+/// zero_division="warn" reports it, rather than counted as 0.
+/// </remarks>
+public static class ClassificationMetrics
+{
+    public static DlClassMetrics[] PerClass(IReadOnlyList<string> classNames, long[][] counts)
+    {
+        int k = classNames.Count;
+        var metrics = new DlClassMetrics[k];
+        for (int c = 0; c < k; c++)
+        {
+            long truePositives = counts[c][c];
+            long actual = counts[c].Sum();
+            long predicted = 0;
+            for (int r = 0; r < k; r++)
+            {
+                predicted += counts[r][c];
+            }
+            double? precision = predicted == 0 ? null : (double)truePositives / predicted;
+            double? recall = actual == 0 ? null : (double)truePositives / actual;
+            double? fScore = precision is null || recall is null ? null
+                : precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+            metrics[c] = new DlClassMetrics
+            {
+                ClassName = classNames[c], Precision = precision, Recall = recall, FScore = fScore, Support = actual,
+            };
+        }
+        return metrics;
+    }
+
+    /// <summary>The mean of the defined values, or null when none is defined.</summary>
+    public static double? MacroAverage(IEnumerable<double?> values)
+    {
+        double[] defined = values.Where(v => v is not null).Select(v => v!.Value).ToArray();
+        return defined.Length == 0 ? null : defined.Average();
+    }
+
+    /// <summary>The fraction of the matrix off its diagonal.</summary>
+    public static double TopOneError(long[][] counts)
+    {
+        long total = counts.Sum(row => row.Sum());
+        long correct = Enumerable.Range(0, counts.Length).Sum(i => counts[i][i]);
+        return total == 0 ? 0 : (double)(total - correct) / total;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text;
+
+namespace DlClassifier.Engine.Evaluation;
+
+/// <summary>How often images of one class were taken for another.</summary>
+public sealed class DlConfusionPair
+{
+    public string TrueClass { get; init; } = "";
+
+    public string PredictedClass { get; init; } = "";
+
+    public long Count { get; init; }
+
+    /// <summary>The fraction of the true class's images that went to the predicted class.</summary>
+    public double Fraction { get; init; }
+}
+
+/// <summary>
+/// A K×K confusion matrix in the classifier's class order: rows are true classes, columns predicted classes
+/// (the convention of scikit-learn and MATLAB).
+/// </summary>
+public sealed class DlConfusionMatrix
+{
+    public DlConfusionMatrix(string[] classNames, long[][] counts, bool relative)
+    {
+        ClassNames = classNames;
+        Counts = counts;
+        IsRelative = relative;
+        Values = counts.Select(row =>
+        {
+            long total = row.Sum();
+            return row.Select(c => relative ? (total == 0 ? 0.0 : (double)c / total) : c).ToArray();
+        }).ToArray();
+        MostConfused = Enumerable.Range(0, classNames.Length)
+            .SelectMany(t => Enumerable.Range(0, classNames.Length).Where(p => p != t && counts[t][p] > 0)
+                .Select(p => new DlConfusionPair
+                {
+                    TrueClass = classNames[t], PredictedClass = classNames[p], Count = counts[t][p],
+                    Fraction = (double)counts[t][p] / counts[t].Sum(),
+                }))
+            .OrderByDescending(pair => pair.Count).ThenByDescending(pair => pair.Fraction)
+            .ThenBy(pair => pair.TrueClass, StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    public string[] ClassNames { get; }
+
+    /// <summary>Image counts: Counts[t][p] images of class t were predicted as class p.</summary>
+    public long[][] Counts { get; }
+
+    /// <summary>True when <see cref="Values"/> holds row fractions rather than counts.</summary>
+    public bool IsRelative { get; }
+
+    /// <summary>The counts, or each row divided by its total when relative (an empty row stays 0).</summary>
+    public double[][] Values { get; }
+
+    /// <summary>The off-diagonal cells with images, most images first.</summary>
+    public DlConfusionPair[] MostConfused { get; }
+
+    /// <summary>The matrix as an aligned text table with class names, rows = true class.</summary>
+    public string ToTable()
+    {
+        int nameWidth = Math.Max("True \\ Predicted".Length, ClassNames.Max(n => n.Length));
+        string Cell(double value) => IsRelative
+            ? value.ToString("P1", CultureInfo.CurrentCulture)
+            : value.ToString("0", CultureInfo.CurrentCulture);
+        int cellWidth = Math.Max(ClassNames.Max(n => n.Length), Values.SelectMany(r => r).Select(v => Cell(v).Length).DefaultIfEmpty(1).Max());
+        var text = new StringBuilder();
+        text.Append("True \\ Predicted".PadRight(nameWidth));
+        foreach (string name in ClassNames)
+        {
+            text.Append("  ").Append(name.PadLeft(cellWidth));
+        }
+        text.AppendLine();
+        for (int t = 0; t < ClassNames.Length; t++)
+        {
+            text.Append(ClassNames[t].PadRight(nameWidth));
+            foreach (double value in Values[t])
+            {
+                text.Append("  ").Append(Cell(value).PadLeft(cellWidth));
+            }
+            text.AppendLine();
+        }
+        return text.ToString();
+    }
+
+    public override string ToString() => ToTable();
+}

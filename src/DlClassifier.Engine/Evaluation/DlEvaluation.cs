@@ -1,0 +1,79 @@
+namespace DlClassifier.Engine.Evaluation;
+
+/// <summary>Precision, recall and F-score of one class; a value whose denominator is zero is null.</summary>
+public sealed class DlClassMetrics
+{
+    public string ClassName { get; init; } = "";
+
+    /// <summary>Of the images predicted as this class, the fraction that are.</summary>
+    public double? Precision { get; init; }
+
+    /// <summary>Of the images of this class, the fraction predicted as it.</summary>
+    public double? Recall { get; init; }
+
+    /// <summary>The harmonic mean of precision and recall.</summary>
+    public double? FScore { get; init; }
+
+    /// <summary>How many evaluated images belong to this class.</summary>
+    public long Support { get; init; }
+}
+
+/// <summary>The classifier's verdict on one evaluated image.</summary>
+public sealed class DlImageResult
+{
+    public string Path { get; init; } = "";
+
+    public string TrueClass { get; init; } = "";
+
+    public string PredictedClass { get; init; } = "";
+
+    /// <summary>The probability of the predicted class.</summary>
+    public double Confidence { get; init; }
+
+    /// <summary>The probability the classifier gives the true class.</summary>
+    public double TrueClassProbability { get; init; }
+
+    /// <summary>The cross-entropy of this image: −ln(probability of the true class).</summary>
+    public double Loss { get; init; }
+
+    public bool IsCorrect => TrueClass == PredictedClass;
+}
+
+/// <summary>How well a classifier does on one subset of a data set.</summary>
+public sealed class DlEvaluation
+{
+    /// <summary>The evaluated subset: Training, Validation, Test or All.</summary>
+    public string Split { get; init; } = "";
+
+    /// <summary>The classifier's classes, in the order of <see cref="ConfusionCounts"/>.</summary>
+    public string[] ClassNames { get; init; } = Array.Empty<string>();
+
+    public int ImageCount { get; init; }
+
+    /// <summary>The fraction of images whose most probable class is wrong (0–1).</summary>
+    public double TopOneError { get; init; }
+
+    /// <summary>1 − <see cref="TopOneError"/>.</summary>
+    public double Accuracy { get; init; }
+
+    /// <summary>The mean recall over classes with images; equals accuracy on a balanced set.</summary>
+    public double? BalancedAccuracy { get; init; }
+
+    public double? MacroPrecision { get; init; }
+
+    public double? MacroRecall { get; init; }
+
+    public double? MacroFScore { get; init; }
+
+    /// <summary>The mean cross-entropy of the true classes.</summary>
+    public double LogLoss { get; init; }
+
+    public DlClassMetrics[] PerClass { get; init; } = Array.Empty<DlClassMetrics>();
+
+    /// <summary>Rows are true classes, columns predicted classes, both in <see cref="ClassNames"/> order.</summary>
+    public long[][] ConfusionCounts { get; init; } = Array.Empty<long[]>();
+
+    public DlImageResult[] Images { get; init; } = Array.Empty<DlImageResult>();
+
+    public DateTimeOffset EvaluatedAt { get; init; } = DateTimeOffset.UtcNow;
+}

@@ -1,0 +1,30 @@
+namespace DlClassifier.Engine.Explanations;
+
+/// <summary>Where in an image the classifier looked for a class, as a Grad-CAM map.</summary>
+public sealed class DlHeatmap
+{
+    /// <summary>The explained image.</summary>
+    public string Path { get; init; } = "";
+
+    /// <summary>The overlay PNG: the image beside the image tinted with the heat map.</summary>
+    public string? OutputPath { get; init; }
+
+    /// <summary>The class the map explains: the predicted one unless another was asked for.</summary>
+    public string TargetClass { get; init; } = "";
+
+    public string PredictedClass { get; init; } = "";
+
+    /// <summary>The probability of the predicted class.</summary>
+    public double Confidence { get; init; }
+
+    /// <summary>The width of <see cref="Values"/>: the classifier's input width.</summary>
+    public int Width { get; init; }
+
+    public int Height { get; init; }
+
+    /// <summary>The map, row by row, scaled to 0..1 (1 = the region that counted most).</summary>
+    public float[] Values { get; init; } = Array.Empty<float>();
+
+    /// <summary>True when no region counted for the class more than another; the map is then all zero.</summary>
+    public bool IsUniform { get; init; }
+}

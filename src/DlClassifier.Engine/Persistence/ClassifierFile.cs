@@ -1,0 +1,196 @@
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using DlClassifier.Engine.IO;
+using DlClassifier.Engine.Models;
+using DlClassifier.Engine.Training;
+using TorchSharp;
+
+namespace DlClassifier.Engine.Persistence;
+
+/// <summary>A classifier file that cannot be read, with the reason.</summary>
+public sealed class ClassifierFileException : IOException
+{
+    public ClassifierFileException(string path, string reason, Exception? inner = null)
+        : base($"'{path}' is not a readable DlClassifier file: {reason}", inner)
+    {
+        Path = path;
+    }
+
+    public string Path { get; }
+}
+
+/// <summary>
+/// Saves and loads a classifier as one file: a zip container holding <c>manifest.json</c> (format version,
+/// classes, input size, normalisation, architecture, hyperparameters, history) and <c>weights.bin</c>
+/// (TorchSharp's module format). Writes go to a temporary file that is then renamed over the target, so a
+/// reader never sees a half-written classifier and a failed write leaves the old file intact.
+/// </summary>
+public static class ClassifierFile
+{
+    /// <summary>The format this engine writes; files of a newer format are refused.</summary>
+    public const int FormatVersion = 1;
+
+    public const string FormatName = "DlClassifier";
+
+    private const string ManifestEntry = "manifest.json";
+
+    private const string WeightsEntry = "weights.bin";
+
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static void Save(DlClassifier classifier, string path)
+    {
+        AtomicFile.Write(path, stream =>
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            using (Stream manifest = zip.CreateEntry(ManifestEntry, CompressionLevel.Optimal).Open())
+            {
+                JsonSerializer.Serialize(manifest, ClassifierManifest.From(classifier), Json);
+            }
+            using Stream weights = zip.CreateEntry(WeightsEntry, CompressionLevel.Fastest).Open();
+            using var writer = new BinaryWriter(weights);
+            lock (classifier.Gate)
+            {
+                classifier.Network.save(writer);
+            }
+        });
+    }
+
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ClassifierFileException">The file is not ours, is damaged, or is of a newer format.</exception>
+    public static DlClassifier Load(string path)
+    {
+        string fullPath = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new FileNotFoundException($"The classifier file '{fullPath}' does not exist.", fullPath);
+        }
+        try
+        {
+            using var zip = ZipFile.OpenRead(fullPath);
+            ClassifierManifest manifest = ReadManifest(zip, fullPath);
+            ZipArchiveEntry weightsEntry = zip.GetEntry(WeightsEntry)
+                ?? throw new ClassifierFileException(fullPath, $"it has no {WeightsEntry}.");
+            DlClassifier classifier = NetworkFactory.CreateClassifier(manifest.Architecture, manifest.ClassNames,
+                manifest.ImageWidth, manifest.ImageHeight, manifest.ImageChannels, manifest.Parameters);
+            try
+            {
+                using Stream weights = weightsEntry.Open();
+                using var buffer = new MemoryStream();
+                weights.CopyTo(buffer);
+                buffer.Position = 0;
+                using var reader = new BinaryReader(buffer);
+                classifier.Network.load(reader, strict: true);
+                classifier.Network.eval();
+                manifest.ApplyTo(classifier);
+                return classifier;
+            }
+            catch
+            {
+                classifier.Dispose();
+                throw;
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException
+                                      or JsonException or EndOfStreamException or ArgumentException
+                                      or NotSupportedException)
+        {
+            throw new ClassifierFileException(fullPath, e.Message, e);
+        }
+    }
+
+    private static ClassifierManifest ReadManifest(ZipArchive zip, string path)
+    {
+        ZipArchiveEntry entry = zip.GetEntry(ManifestEntry)
+            ?? throw new ClassifierFileException(path, $"it has no {ManifestEntry}.");
+        using Stream stream = entry.Open();
+        ClassifierManifest manifest = JsonSerializer.Deserialize<ClassifierManifest>(stream, Json)
+            ?? throw new ClassifierFileException(path, "its manifest is empty.");
+        if (manifest.Format != FormatName)
+        {
+            throw new ClassifierFileException(path, $"its manifest names the format '{manifest.Format}'.");
+        }
+        if (manifest.FormatVersion > FormatVersion)
+        {
+            throw new ClassifierFileException(path,
+                $"it has format version {manifest.FormatVersion}, newer than this module reads ({FormatVersion}). " +
+                "Update the DlClassifier module.");
+        }
+        if (manifest.ClassNames is null || manifest.ClassNames.Length < 2)
+        {
+            throw new ClassifierFileException(path, "its manifest lists fewer than two classes.");
+        }
+        return manifest;
+    }
+}
+
+/// <summary>The JSON manifest of a classifier file.</summary>
+internal sealed class ClassifierManifest
+{
+    public string Format { get; set; } = ClassifierFile.FormatName;
+
+    public int FormatVersion { get; set; } = ClassifierFile.FormatVersion;
+
+    public string EngineVersion { get; set; } = typeof(ClassifierFile).Assembly.GetName().Version?.ToString() ?? "0";
+
+    public DateTimeOffset Saved { get; set; } = DateTimeOffset.UtcNow;
+
+    public NetworkArchitecture Architecture { get; set; }
+
+    public string[] ClassNames { get; set; } = Array.Empty<string>();
+
+    public int ImageWidth { get; set; }
+
+    public int ImageHeight { get; set; }
+
+    public int ImageChannels { get; set; }
+
+    /// <summary>How pixels become network input: value/255, then (value − mean)/std per channel.</summary>
+    public string Preprocessing { get; set; } = "rgb-or-grey/255, exif-oriented, stretched to size, (x-mean)/std";
+
+    public float[]? NormalizationMean { get; set; }
+
+    public float[]? NormalizationStd { get; set; }
+
+    public DlClassifierParam Parameters { get; set; } = new();
+
+    public List<DlEpochRecord> History { get; set; } = new();
+
+    public int? BestEpoch { get; set; }
+
+    public double? BestValidationError { get; set; }
+
+    public DateTimeOffset? TestEvaluatedAt { get; set; }
+
+    public static ClassifierManifest From(DlClassifier classifier) => new()
+    {
+        Architecture = classifier.Architecture,
+        ClassNames = classifier.ClassNames,
+        ImageWidth = classifier.ImageWidth,
+        ImageHeight = classifier.ImageHeight,
+        ImageChannels = classifier.ImageChannels,
+        NormalizationMean = classifier.NormalizationMean,
+        NormalizationStd = classifier.NormalizationStd,
+        Parameters = classifier.Parameters,
+        History = classifier.History,
+        BestEpoch = classifier.BestEpoch,
+        BestValidationError = classifier.BestValidationError,
+        TestEvaluatedAt = classifier.TestEvaluatedAt,
+    };
+
+    public void ApplyTo(DlClassifier classifier)
+    {
+        classifier.NormalizationMean = NormalizationMean;
+        classifier.NormalizationStd = NormalizationStd;
+        classifier.History.AddRange(History);
+        classifier.BestEpoch = BestEpoch;
+        classifier.BestValidationError = BestValidationError;
+        classifier.TestEvaluatedAt = TestEvaluatedAt;
+    }
+}

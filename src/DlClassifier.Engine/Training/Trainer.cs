@@ -1,0 +1,370 @@
+using System.Diagnostics;
+using DlClassifier.Engine.Data;
+using DlClassifier.Engine.Devices;
+using DlClassifier.Engine.Inference;
+using DlClassifier.Engine.Models;
+using DlClassifier.Engine.Persistence;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DlClassifier.Engine.Training;
+
+/// <summary>
+/// Trains a classifier on the training split, evaluates it on the validation split and leaves it holding
+/// the weights of the epoch with the lowest validation error.
+/// </summary>
+public static class Trainer
+{
+    /// <exception cref="InvalidOperationException">The data set has no training or no validation images.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the classifier holds the best weights so far.</exception>
+    public static DlTrainingResult Train(DlClassifier classifier, DlDataSet dataSet, TrainingOptions? options,
+        IEngineReporter? reporter, CancellationToken cancellation)
+    {
+        options ??= new TrainingOptions();
+        reporter ??= NullReporter.Instance;
+        DlClassifierParam parameters = classifier.Parameters.Clone();
+        parameters.Validate();
+        IReadOnlyList<DlSample> training = dataSet.InSplit(SampleSplit.Training);
+        IReadOnlyList<DlSample> validation = dataSet.InSplit(SampleSplit.Validation);
+        if (training.Count == 0 || validation.Count == 0)
+        {
+            throw new InvalidOperationException(
+                $"The data set has {training.Count} training and {validation.Count} validation images; training needs " +
+                "both. Split it first (Split-DlDataSet).");
+        }
+
+        if (!Monitor.TryEnter(TrainingLock.Gate))
+        {
+            reporter.Verbose("Another training is running in this process; waiting for it to finish.");
+            Monitor.Enter(TrainingLock.Gate);
+        }
+        try
+        {
+            lock (classifier.Gate)
+            {
+                return TrainLocked(classifier, parameters, training, validation, options, reporter, cancellation);
+            }
+        }
+        finally
+        {
+            Monitor.Exit(TrainingLock.Gate);
+        }
+    }
+
+    private static DlTrainingResult TrainLocked(DlClassifier classifier, DlClassifierParam parameters,
+        IReadOnlyList<DlSample> trainingSamples, IReadOnlyList<DlSample> validationSamples, TrainingOptions options,
+        IEngineReporter reporter, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        DeviceManager.SetThreads(parameters.Threads);
+        Device device = DeviceManager.Resolve(parameters.Device, out string? deviceWarning);
+        if (deviceWarning is not null)
+        {
+            reporter.Warning(deviceWarning);
+        }
+        reporter.Verbose($"Training on {device} with {torch.get_num_threads()} CPU thread(s).");
+
+        ImageCache training = ImageCache.Load(classifier, trainingSamples, "Reading training images", reporter, cancellation);
+        ImageCache validation = ImageCache.Load(classifier, validationSamples, "Reading validation images", reporter, cancellation);
+        reporter.Verbose($"Read {training.Count} training and {validation.Count} validation images.");
+
+        bool fresh = classifier.History.Count == 0;
+        if (fresh)
+        {
+            // A first training starts from weights drawn from the classifier's seed, so the same seed gives the
+            // same classifier whatever was set between New-DlClassifier and now.
+            classifier.ReplaceNetwork(NetworkFactory.Create(classifier.Architecture, classifier.ImageChannels,
+                classifier.ImageWidth, classifier.ImageHeight, classifier.ClassNames.Length, parameters.Seed));
+            (classifier.NormalizationMean, classifier.NormalizationStd) = ChannelStatistics(training, classifier.ImageChannels);
+        }
+        random.manual_seed(parameters.Seed + classifier.History.Count);
+        classifier.Network.to(device);
+
+        int firstEpoch = classifier.History.Count + 1;
+        int lastEpoch = classifier.History.Count + parameters.Epochs;
+        if (!fresh)
+        {
+            reporter.Verbose($"Continuing from epoch {firstEpoch - 1}; best so far: epoch {classifier.BestEpoch}.");
+        }
+        int batchSize = Math.Min(parameters.BatchSize, training.Count);
+        if (batchSize < parameters.BatchSize)
+        {
+            reporter.Warning($"The batch size {parameters.BatchSize} is larger than the {training.Count} training images; " +
+                             $"using {batchSize}.");
+        }
+
+        using optim.Optimizer optimizer = CreateOptimizer(classifier, parameters);
+        var augmenter = new BatchAugmenter(classifier.ImageChannels, classifier.ImageHeight, classifier.ImageWidth,
+            parameters.Augmentation, parameters.ShiftFraction);
+        int[] trainingErrorSubset = FixedSubset(training.Count, options.TrainingErrorSampleLimit, parameters.Seed);
+        Dictionary<string, Tensor>? bestWeights = null;
+        int evaluationsWithoutGain = 0;
+        string stopReason = "Completed";
+        int epochsTrained = 0;
+
+        try
+        {
+            for (int epoch = firstEpoch; epoch <= lastEpoch; epoch++)
+            {
+                var epochClock = Stopwatch.StartNew();
+                double learningRate = LearningRates.ForEpoch(parameters, epoch, lastEpoch);
+                foreach (var group in optimizer.ParamGroups)
+                {
+                    group.LearningRate = learningRate;
+                }
+
+                double loss = TrainEpoch(classifier, training, augmenter, optimizer, batchSize, device, parameters.Seed,
+                    epoch, firstEpoch, lastEpoch, clock, reporter, cancellation);
+                epochsTrained++;
+
+                bool evaluate = (epoch - firstEpoch + 1) % parameters.EvaluationInterval == 0 || epoch == lastEpoch;
+                double? trainingError = null, validationError = null, validationLoss = null;
+                bool isBest = false;
+                if (evaluate)
+                {
+                    reporter.Progress(new ProgressUpdate(1, "Evaluating", $"Epoch {epoch}", 1, null));
+                    trainingError = Evaluate(classifier, training, trainingErrorSubset, device, cancellation).Error;
+                    (validationError, validationLoss) = Evaluate(classifier, validation, null, device, cancellation);
+                    isBest = classifier.BestValidationError is null || validationError < classifier.BestValidationError;
+                }
+
+                classifier.History.Add(new DlEpochRecord
+                {
+                    Epoch = epoch, TrainingLoss = loss, TrainingError = trainingError, ValidationError = validationError,
+                    ValidationLoss = validationLoss, LearningRate = learningRate,
+                    Seconds = epochClock.Elapsed.TotalSeconds, IsBest = isBest,
+                });
+                reporter.Verbose($"Epoch {epoch}: loss {loss:F4}" +
+                    (evaluate ? $", training error {trainingError:P2}, validation error {validationError:P2}" : "") +
+                    (isBest ? " (best)" : ""));
+
+                if (isBest)
+                {
+                    classifier.BestEpoch = epoch;
+                    classifier.BestValidationError = validationError;
+                    DisposeAll(bestWeights);
+                    bestWeights = Snapshot(classifier.Network);
+                    evaluationsWithoutGain = 0;
+                    if (options.CheckpointPath is not null)
+                    {
+                        ClassifierFile.Save(classifier, options.CheckpointPath);
+                    }
+                }
+                else if (evaluate)
+                {
+                    evaluationsWithoutGain++;
+                }
+                if (evaluate && options.PlotPath is not null)
+                {
+                    TrainingPlotWriter.Write(options.PlotPath, classifier.History, reporter);
+                }
+                if (parameters.EarlyStoppingPatience > 0 && evaluationsWithoutGain >= parameters.EarlyStoppingPatience)
+                {
+                    reporter.Verbose($"No improvement for {evaluationsWithoutGain} evaluations; stopping early.");
+                    stopReason = "EarlyStopping";
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            stopReason = "Cancelled";
+            throw;
+        }
+        finally
+        {
+            if (bestWeights is not null)
+            {
+                Restore(classifier.Network, bestWeights);
+                DisposeAll(bestWeights);
+            }
+            classifier.Network.eval();
+            reporter.Completed(1);
+            reporter.Completed(0);
+            reporter.Verbose($"Training ended ({stopReason}) after {clock.Elapsed.TotalSeconds:F1} s; " +
+                             $"the classifier holds epoch {classifier.BestEpoch}.");
+        }
+
+        return new DlTrainingResult
+        {
+            BestEpoch = classifier.BestEpoch, BestValidationError = classifier.BestValidationError,
+            History = classifier.History.ToArray(), EpochsTrained = epochsTrained, StopReason = stopReason,
+            Device = device.ToString(), Duration = clock.Elapsed, PlotPath = options.PlotPath,
+            CheckpointPath = options.CheckpointPath,
+        };
+    }
+
+    private static double TrainEpoch(DlClassifier classifier, ImageCache training, BatchAugmenter augmenter,
+        optim.Optimizer optimizer, int batchSize, Device device, int seed, int epoch, int firstEpoch, int lastEpoch,
+        Stopwatch clock, IEngineReporter reporter, CancellationToken cancellation)
+    {
+        // Each epoch has its own generator, so a resumed training shuffles exactly as an unbroken one would.
+        var random = new Random(unchecked(seed * 7919 + epoch));
+        int[] order = Enumerable.Range(0, training.Count).ToArray();
+        random.Shuffle(order);
+        List<int[]> batches = Batches(order, batchSize);
+
+        classifier.Network.train();
+        double lossSum = 0;
+        int seen = 0;
+        var buffer = new float[batchSize * 2 * augmenter.ImageSize];
+        for (int b = 0; b < batches.Count; b++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            int[] batch = batches[b];
+            using var scope = NewDisposeScope();
+            for (int i = 0; i < batch.Length; i++)
+            {
+                augmenter.Write(training.Images[batch[i]], buffer, i, random);
+            }
+            Tensor input = Predictor.Normalize(classifier, buffer[..(batch.Length * augmenter.ImageSize)], batch.Length, device);
+            Tensor target = tensor(batch.Select(i => (long)training.Labels[i]).ToArray()).to(device);
+
+            optimizer.zero_grad();
+            Tensor loss = nn.functional.cross_entropy(classifier.Network.forward(input), target);
+            loss.backward();
+            optimizer.step();
+
+            double value = loss.item<float>();
+            if (!double.IsFinite(value))
+            {
+                throw new InvalidOperationException(
+                    $"The training loss became {value} in epoch {epoch}. Lower the learning rate (Set-DlClassifierParam).");
+            }
+            lossSum += value * batch.Length;
+            seen += batch.Length;
+
+            int epochsDone = epoch - firstEpoch;
+            int epochCount = lastEpoch - firstEpoch + 1;
+            double fraction = (epochsDone + (b + 1.0) / batches.Count) / epochCount;
+            TimeSpan remaining = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds * (1 - fraction) / Math.Max(fraction, 1e-6));
+            reporter.Progress(new ProgressUpdate(0, "Training", $"Epoch {epoch} of {lastEpoch}", fraction, remaining));
+            reporter.Progress(new ProgressUpdate(1, $"Epoch {epoch}",
+                $"Batch {b + 1} of {batches.Count}, loss {lossSum / seen:F4}", (b + 1.0) / batches.Count, null));
+        }
+        return lossSum / seen;
+    }
+
+    /// <summary>
+    /// Cuts the shuffled order into batches. A last batch of a single image is merged into the one before,
+    /// because batch norm cannot normalise one value per channel; a single training image is repeated.
+    /// </summary>
+    internal static List<int[]> Batches(int[] order, int batchSize)
+    {
+        var batches = new List<int[]>();
+        for (int start = 0; start < order.Length; start += batchSize)
+        {
+            batches.Add(order[start..Math.Min(order.Length, start + batchSize)]);
+        }
+        if (batches.Count > 1 && batches[^1].Length == 1)
+        {
+            batches[^2] = batches[^2].Concat(batches[^1]).ToArray();
+            batches.RemoveAt(batches.Count - 1);
+        }
+        else if (batches.Count == 1 && batches[0].Length == 1)
+        {
+            batches[0] = new[] { batches[0][0], batches[0][0] };
+        }
+        return batches;
+    }
+
+    private static (double Error, double Loss) Evaluate(DlClassifier classifier, ImageCache cache, int[]? subset,
+        Device device, CancellationToken cancellation)
+    {
+        int[] indices = subset ?? Enumerable.Range(0, cache.Count).ToArray();
+        float[][] images = indices.Select(i => cache.Images[i]).ToArray();
+        float[][] probabilities = Predictor.Probabilities(classifier, images, device, 256, cancellation);
+        int wrong = 0;
+        double loss = 0;
+        for (int i = 0; i < indices.Length; i++)
+        {
+            int label = cache.Labels[indices[i]];
+            float[] p = probabilities[i];
+            int predicted = Array.IndexOf(p, p.Max());
+            wrong += predicted == label ? 0 : 1;
+            loss -= Math.Log(Math.Max(p[label], 1e-12));
+        }
+        return ((double)wrong / indices.Length, loss / indices.Length);
+    }
+
+    private static int[] FixedSubset(int count, int limit, int seed)
+    {
+        int[] all = Enumerable.Range(0, count).ToArray();
+        if (count <= limit)
+        {
+            return all;
+        }
+        new Random(seed).Shuffle(all);
+        return all[..limit].OrderBy(i => i).ToArray();
+    }
+
+    private static optim.Optimizer CreateOptimizer(DlClassifier classifier, DlClassifierParam parameters) =>
+        parameters.Solver switch
+        {
+            Solver.Adam => optim.AdamW(classifier.Network.parameters(), lr: parameters.LearningRate,
+                weight_decay: parameters.WeightPrior),
+            _ => optim.SGD(classifier.Network.parameters(), parameters.LearningRate, momentum: parameters.Momentum,
+                weight_decay: parameters.WeightPrior),
+        };
+
+    /// <summary>Per-channel mean and standard deviation of the training images, for input normalisation.</summary>
+    private static (float[] Mean, float[] Std) ChannelStatistics(ImageCache cache, int channels)
+    {
+        var sum = new double[channels];
+        var squares = new double[channels];
+        long perChannel = 0;
+        foreach (float[] image in cache.Images)
+        {
+            int plane = image.Length / channels;
+            for (int c = 0; c < channels; c++)
+            {
+                for (int i = c * plane; i < (c + 1) * plane; i++)
+                {
+                    sum[c] += image[i];
+                    squares[c] += (double)image[i] * image[i];
+                }
+            }
+            perChannel += plane;
+        }
+        var mean = new float[channels];
+        var std = new float[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            mean[c] = (float)(sum[c] / perChannel);
+            double variance = squares[c] / perChannel - (double)mean[c] * mean[c];
+            std[c] = (float)Math.Max(Math.Sqrt(Math.Max(variance, 0)), 1e-3);
+        }
+        return (mean, std);
+    }
+
+    internal static Dictionary<string, Tensor> Snapshot(nn.Module module)
+    {
+        var copy = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach ((string name, Tensor value) in module.state_dict())
+        {
+            copy[name] = value.detach().clone();
+        }
+        return copy;
+    }
+
+    private static void Restore(nn.Module module, Dictionary<string, Tensor> weights)
+    {
+        using var noGrad = no_grad();
+        foreach ((string name, Tensor value) in module.state_dict())
+        {
+            value.copy_(weights[name]);
+        }
+    }
+
+    private static void DisposeAll(Dictionary<string, Tensor>? weights)
+    {
+        if (weights is null)
+        {
+            return;
+        }
+        foreach (Tensor value in weights.Values)
+        {
+            value.Dispose();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Management.Automation;
+using DlClassifier.Engine.Inference;
+using DlClassifier.PowerShell.Infrastructure;
+using Classifier = DlClassifier.Engine.DlClassifier;
+
+namespace DlClassifier.PowerShell.Commands;
+
+/// <summary>Classifies image files with a trained classifier, batch by batch as they arrive.</summary>
+[Cmdlet(VerbsLifecycle.Invoke, "DlClassifier", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(DlPrediction))]
+public sealed class InvokeDlClassifierCommand : DlCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    private readonly List<string> pending = new();
+    private int classified;
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNull]
+    public Classifier Classifier { get; set; } = null!;
+
+    /// <summary>Image files; wildcards are expanded. Objects with a Path or FullName property pipe in.</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = PathSet, ValueFromPipeline = true,
+        ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+    /// <summary>How many images are classified together; predictions do not depend on it.</summary>
+    [Parameter]
+    [ValidateRange(1, 4096)]
+    public int BatchSize { get; set; } = ImageClassifier.DefaultBatchSize;
+
+    protected override void BeginProcessing()
+    {
+        if (!Classifier.IsTrained)
+        {
+            WriteWarning("The classifier has not been trained; its predictions are random. Train it with Start-DlTraining.");
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        bool literal = ParameterSetName == LiteralPathSet;
+        pending.AddRange(ResolveExisting(literal ? LiteralPath : Path, literal).Where(p => !Directory.Exists(p)));
+        if (pending.Count >= BatchSize)
+        {
+            Flush();
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        Flush();
+        WriteProgress(new ProgressRecord(0x1D1F, "Classifying images", "Done") { RecordType = ProgressRecordType.Completed });
+    }
+
+    private void Flush()
+    {
+        if (pending.Count == 0)
+        {
+            return;
+        }
+        string[] batch = pending.ToArray();
+        pending.Clear();
+        IReadOnlyList<DlPrediction> predictions;
+        try
+        {
+            predictions = ImageClassifier.Predict(Classifier, batch, Cancellation);
+        }
+        catch (InvalidDataException)
+        {
+            // One unreadable file must not cost the others their predictions: classify them one by one.
+            predictions = batch.SelectMany(PredictOne).ToArray();
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+        classified += predictions.Count;
+        WriteProgress(new ProgressRecord(0x1D1F, "Classifying images", $"{classified} images classified"));
+        WriteObject(predictions, enumerateCollection: true);
+    }
+
+    private IEnumerable<DlPrediction> PredictOne(string path)
+    {
+        try
+        {
+            return ImageClassifier.Predict(Classifier, new[] { path }, Cancellation);
+        }
+        catch (InvalidDataException e)
+        {
+            WriteError(Error(e, ErrorIds.ImageUnreadable, ErrorCategory.InvalidData, path));
+            return Array.Empty<DlPrediction>();
+        }
+    }
+}

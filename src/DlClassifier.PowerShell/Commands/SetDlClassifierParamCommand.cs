@@ -1,0 +1,134 @@
+using System.Management.Automation;
+using DlClassifier.Engine.Devices;
+using DlClassifier.Engine.Training;
+using DlClassifier.PowerShell.Infrastructure;
+using Classifier = DlClassifier.Engine.DlClassifier;
+
+namespace DlClassifier.PowerShell.Commands;
+
+/// <summary>Sets the hyperparameters a classifier trains with; parameters not given keep their values.</summary>
+[Cmdlet(VerbsCommon.Set, "DlClassifierParam")]
+[OutputType(typeof(Classifier))]
+public sealed class SetDlClassifierParamCommand : DlCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public Classifier Classifier { get; set; } = null!;
+
+    [Parameter]
+    [ValidateRange(1, 65536)]
+    public int BatchSize { get; set; }
+
+    [Parameter]
+    [ValidateRange(1e-9, 10.0)]
+    public double LearningRate { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 0.9999)]
+    public double Momentum { get; set; }
+
+    /// <summary>The L2 regularisation of the weights (weight decay).</summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double WeightPrior { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 100000)]
+    public int Epochs { get; set; }
+
+    [Parameter]
+    public Solver Solver { get; set; }
+
+    [Parameter]
+    public LearningRateSchedule Schedule { get; set; }
+
+    /// <summary>The epochs after which the step schedule lowers the learning rate.</summary>
+    [Parameter]
+    [ValidateRange(1, 100000)]
+    public int[] StepEpochs { get; set; } = Array.Empty<int>();
+
+    [Parameter]
+    [ValidateRange(1e-6, 1.0)]
+    public double StepFactor { get; set; }
+
+    [Parameter]
+    public Augmentation Augmentation { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 0.5)]
+    public double ShiftFraction { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 100000)]
+    public int EvaluationInterval { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, 100000)]
+    public int EarlyStoppingPatience { get; set; }
+
+    /// <summary>auto (CUDA when present, else CPU), cpu, cuda or cuda:N.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(DeviceCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Device { get; set; } = "auto";
+
+    [Parameter]
+    public int Seed { get; set; }
+
+    /// <summary>CPU threads for libtorch; 0 uses one per logical processor.</summary>
+    [Parameter]
+    [ValidateRange(0, 1024)]
+    public int Threads { get; set; }
+
+    /// <summary>Write the classifier to the pipeline after changing it.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        Dictionary<string, object> bound = MyInvocation.BoundParameters;
+        if (bound.ContainsKey(nameof(Device)) && !DeviceManager.IsValidRequest(Device))
+        {
+            Terminate(new ArgumentException($"'{Device}' is not a device. Use auto, cpu, cuda or cuda:N."),
+                ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument, Device);
+        }
+        try
+        {
+            Classifier.UpdateParameters(p =>
+            {
+                if (bound.ContainsKey(nameof(BatchSize))) p.BatchSize = BatchSize;
+                if (bound.ContainsKey(nameof(LearningRate))) p.LearningRate = LearningRate;
+                if (bound.ContainsKey(nameof(Momentum))) p.Momentum = Momentum;
+                if (bound.ContainsKey(nameof(WeightPrior))) p.WeightPrior = WeightPrior;
+                if (bound.ContainsKey(nameof(Epochs))) p.Epochs = Epochs;
+                if (bound.ContainsKey(nameof(Solver))) p.Solver = Solver;
+                if (bound.ContainsKey(nameof(Schedule))) p.Schedule = Schedule;
+                if (bound.ContainsKey(nameof(StepEpochs))) p.StepEpochs = StepEpochs;
+                if (bound.ContainsKey(nameof(StepFactor))) p.StepFactor = StepFactor;
+                if (bound.ContainsKey(nameof(Augmentation))) p.Augmentation = Augmentation;
+                if (bound.ContainsKey(nameof(ShiftFraction))) p.ShiftFraction = ShiftFraction;
+                if (bound.ContainsKey(nameof(EvaluationInterval))) p.EvaluationInterval = EvaluationInterval;
+                if (bound.ContainsKey(nameof(EarlyStoppingPatience))) p.EarlyStoppingPatience = EarlyStoppingPatience;
+                if (bound.ContainsKey(nameof(Device))) p.Device = Device.Trim().ToLowerInvariant();
+                if (bound.ContainsKey(nameof(Seed))) p.Seed = Seed;
+                if (bound.ContainsKey(nameof(Threads))) p.Threads = Threads;
+            });
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            Terminate(e, ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument, e.ActualValue);
+        }
+        if (bound.ContainsKey(nameof(Device)))
+        {
+            DeviceManager.Resolve(Device, out string? warning);
+            if (warning is not null)
+            {
+                WriteWarning(warning);
+            }
+        }
+        if (PassThru)
+        {
+            WriteObject(Classifier);
+        }
+    }
+}

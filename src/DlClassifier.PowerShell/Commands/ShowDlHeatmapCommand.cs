@@ -1,0 +1,98 @@
+using System.Management.Automation;
+using DlClassifier.Engine.Explanations;
+using DlClassifier.PowerShell.Infrastructure;
+using Classifier = DlClassifier.Engine.DlClassifier;
+
+namespace DlClassifier.PowerShell.Commands;
+
+/// <summary>Shows which regions of images drove the classifier's decision, as Grad-CAM overlay PNGs.</summary>
+[Cmdlet(VerbsCommon.Show, "DlHeatmap", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(DlHeatmap))]
+public sealed class ShowDlHeatmapCommand : DlCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    private readonly HashSet<string> usedNames = new(StringComparer.OrdinalIgnoreCase);
+    private string? outputFolder;
+    private int done;
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNull]
+    public Classifier Classifier { get; set; } = null!;
+
+    /// <summary>Image files; wildcards are expanded. Objects with a Path or FullName property pipe in.</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = PathSet, ValueFromPipeline = true,
+        ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+    /// <summary>The folder the overlay PNGs are written to; created if missing.</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string OutputDirectory { get; set; } = "";
+
+    /// <summary>The class to explain; by default, the predicted class of each image.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(ClassNameCompleter))]
+    public string? ClassName { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        outputFolder = ResolveOutputPath(OutputDirectory);
+        Directory.CreateDirectory(outputFolder);
+        if (ClassName is not null && !Classifier.ClassNames.Contains(ClassName, StringComparer.Ordinal))
+        {
+            Terminate(new ArgumentException(
+                    $"'{ClassName}' is not one of the classes ({string.Join(", ", Classifier.ClassNames)})."),
+                ErrorIds.ClassUnknown, ErrorCategory.InvalidArgument, ClassName);
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        bool literal = ParameterSetName == LiteralPathSet;
+        foreach (string file in ResolveExisting(literal ? LiteralPath : Path, literal))
+        {
+            if (Stopping)
+            {
+                return;
+            }
+            string output = System.IO.Path.Combine(outputFolder!, UniqueName(file));
+            WriteProgress(new ProgressRecord(0x1D1E, "Drawing heatmaps", $"{++done}: {System.IO.Path.GetFileName(file)}"));
+            try
+            {
+                WriteObject(GradCam.Explain(Classifier, file, ClassName, output));
+            }
+            catch (InvalidDataException e)
+            {
+                WriteError(Error(e, ErrorIds.ImageUnreadable, ErrorCategory.InvalidData, file));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                WriteError(Error(e, ErrorIds.WriteFailed, ErrorCategory.WriteError, output));
+            }
+        }
+    }
+
+    protected override void EndProcessing() =>
+        WriteProgress(new ProgressRecord(0x1D1E, "Drawing heatmaps", "Done") { RecordType = ProgressRecordType.Completed });
+
+    /// <summary>name_heatmap.png, with _2, _3 … when another input of this call had the same file name.</summary>
+    private string UniqueName(string file)
+    {
+        string stem = System.IO.Path.GetFileNameWithoutExtension(file) + "_heatmap";
+        string name = stem + ".png";
+        for (int n = 2; !usedNames.Add(name); n++)
+        {
+            name = $"{stem}_{n}.png";
+        }
+        return name;
+    }
+}

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Runtime.ExceptionServices;
+using DlClassifier.Engine;
+
+namespace DlClassifier.PowerShell.Infrastructure;
+
+/// <summary>
+/// The base of every cmdlet of the module: path resolution, error records, and running long engine work on
+/// a worker thread while progress, verbose and warning messages are written from the pipeline thread.
+/// </summary>
+public abstract class DlCmdlet : PSCmdlet
+{
+    private readonly CancellationTokenSource cancellation = new();
+
+    /// <summary>Cancelled by Ctrl+C (StopProcessing); engine loops check it every batch.</summary>
+    protected CancellationToken Cancellation => cancellation.Token;
+
+    protected override void StopProcessing() => cancellation.Cancel();
+
+    /// <summary>
+    /// Runs engine work on a worker thread and relays what it reports until it ends. Exceptions come back
+    /// unwrapped, with their stack. Progress records are always completed.
+    /// </summary>
+    protected T RunEngine<T>(string activity, Func<IEngineReporter, CancellationToken, T> work)
+    {
+        using var reporter = new QueuedReporter();
+        Task<T> task = Task.Run(() =>
+        {
+            try
+            {
+                return work(reporter, cancellation.Token);
+            }
+            finally
+            {
+                reporter.Finish();
+            }
+        });
+        var progress = new ProgressWriter(this, activity);
+        try
+        {
+            foreach (Action<ProgressWriter> message in reporter.Messages())
+            {
+                message(progress);
+            }
+        }
+        finally
+        {
+            progress.CompleteAll();
+        }
+        try
+        {
+            return task.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>Resolves PowerShell paths of existing items to file-system paths, expanding wildcards.</summary>
+    /// <returns>The resolved paths; paths that resolve to nothing are reported as non-terminating errors.</returns>
+    protected List<string> ResolveExisting(IEnumerable<string> paths, bool literal)
+    {
+        var resolved = new List<string>();
+        foreach (string path in paths)
+        {
+            try
+            {
+                if (literal)
+                {
+                    string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+                    if (!File.Exists(full) && !Directory.Exists(full))
+                    {
+                        throw new ItemNotFoundException($"Cannot find path '{full}' because it does not exist.");
+                    }
+                    resolved.Add(full);
+                }
+                else
+                {
+                    resolved.AddRange(SessionState.Path.GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider));
+                }
+            }
+            catch (ItemNotFoundException e)
+            {
+                string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+                WriteError(new ErrorRecord(
+                    new ItemNotFoundException($"Cannot find path '{full}' because it does not exist.", e),
+                    ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, full));
+            }
+        }
+        return resolved;
+    }
+
+    /// <summary>The file-system path of an output the user names, relative to the current location.</summary>
+    protected string ResolveOutputPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+    protected ErrorRecord Error(Exception exception, string id, ErrorCategory category, object? target) =>
+        new(exception, id, category, target);
+
+    protected void Terminate(Exception exception, string id, ErrorCategory category, object? target) =>
+        ThrowTerminatingError(new ErrorRecord(exception, id, category, target));
+
+    /// <summary>Collects engine messages from any thread for the pipeline thread to write.</summary>
+    private sealed class QueuedReporter : IEngineReporter, IDisposable
+    {
+        private readonly BlockingCollection<Action<ProgressWriter>> queue = new();
+
+        public IEnumerable<Action<ProgressWriter>> Messages() => queue.GetConsumingEnumerable();
+
+        public void Finish() => queue.CompleteAdding();
+
+        public void Progress(ProgressUpdate update) => Add(writer => writer.Write(update));
+
+        public void Completed(int level) => Add(writer => writer.Complete(level));
+
+        public void Verbose(string message) => Add(writer => writer.Cmdlet.WriteVerbose(message));
+
+        public void Warning(string message) => Add(writer => writer.Cmdlet.WriteWarning(message));
+
+        public void Dispose() => queue.Dispose();
+
+        private void Add(Action<ProgressWriter> message)
+        {
+            if (!queue.IsAddingCompleted)
+            {
+                queue.Add(message);
+            }
+        }
+    }
+}
