@@ -49,8 +49,11 @@ public sealed class DlClassifierParam
     /// <summary>64 images keep batch-norm statistics stable and both CPU cores busy.</summary>
     public int BatchSize { get; set; } = 64;
 
-    /// <summary>0.05 with momentum 0.9 and the cosine schedule converges within 20 epochs on small sets.</summary>
-    public double LearningRate { get; set; } = 0.05;
+    /// <summary>
+    /// 0.02 with momentum 0.9 and the cosine schedule: on the bundled sample it fits the training set better
+    /// than 0.05 (whose first epochs overshoot) and generalises better than 0.01 in the same 30 epochs.
+    /// </summary>
+    public double LearningRate { get; set; } = 0.02;
 
     /// <summary>0.9, the value used throughout the literature for SGD with momentum.</summary>
     public double Momentum { get; set; } = 0.9;
@@ -58,8 +61,8 @@ public sealed class DlClassifierParam
     /// <summary>The L2 regularisation (weight decay); 5e-4 curbs over-fitting on a few thousand images.</summary>
     public double WeightPrior { get; set; } = 5e-4;
 
-    /// <summary>20 epochs reach the plateau of the validation error on a few thousand images.</summary>
-    public int Epochs { get; set; } = 20;
+    /// <summary>30 epochs reach the plateau of the validation error on a few thousand augmented images.</summary>
+    public int Epochs { get; set; } = 30;
 
     public Solver Solver { get; set; } = Solver.Sgd;
 
