@@ -148,7 +148,8 @@ public sealed class DataSetSplitterTests
         {
             int classIndex = i % 2;
             string? group = i < 24 ? $"object{i / 3}" : null;
-            samples.Add(new DlSample($"/fake/{classIndex}/{i:D2}.png", classIndex.ToString(), classIndex, group: group));
+            string path = $"/fake/{classIndex}/{i:D2}.png";
+            samples.Add(new DlSample(path, classIndex.ToString(), classIndex, group: group));
         }
         samples.Add(new DlSample("/fake/0/shared-a.png", "0", 0, group: "shared"));
         samples.Add(new DlSample("/fake/1/shared-b.png", "1", 1, group: "shared"));
@@ -158,7 +159,7 @@ public sealed class DataSetSplitterTests
         {
             DlDataSet split = DataSetSplitter.Split(dataSet, 60, 20, seed);
 
-            foreach (IGrouping<string?, DlSample> group in split.Samples.Where(s => s.Group is not null).GroupBy(s => s.Group))
+            foreach (var group in split.Samples.Where(s => s.Group is not null).GroupBy(s => s.Group))
             {
                 Assert.Single(group.Select(s => s.Split).Distinct());
             }

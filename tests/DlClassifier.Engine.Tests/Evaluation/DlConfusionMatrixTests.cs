@@ -97,12 +97,13 @@ public sealed class DlConfusionMatrixTests
     [Fact]
     public void ToTable_Relative_ShowsPercentages()
     {
-        string table = new DlConfusionMatrix(new[] { "a", "b" }, new[] { new long[] { 1, 3 }, new long[] { 0, 0 } },
-            relative: true).ToTable();
+        var matrix = new DlConfusionMatrix(new[] { "a", "b" }, new[] { new long[] { 1, 3 }, new long[] { 0, 0 } },
+            relative: true);
+
+        string table = matrix.ToTable();
 
         Assert.Contains(0.75.ToString("P1"), table);
         Assert.Contains(0.25.ToString("P1"), table);
-        Assert.Equal(table, new DlConfusionMatrix(new[] { "a", "b" }, new[] { new long[] { 1, 3 }, new long[] { 0, 0 } },
-            relative: true).ToString());
+        Assert.Equal(table, matrix.ToString());
     }
 }

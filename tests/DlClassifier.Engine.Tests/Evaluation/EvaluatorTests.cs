@@ -108,7 +108,8 @@ public sealed class EvaluatorTests
 
         // −(ln 0.5 + ln 0.75 + ln 0.125) / 3, all three numbers exact in binary.
         Assert.Equal(-(Math.Log(0.5) + Math.Log(0.75) + Math.Log(0.125)) / 3, evaluation.LogLoss, Tolerance);
-        Assert.Equal(new[] { -Math.Log(0.5), -Math.Log(0.75), -Math.Log(0.125) }, evaluation.Images.Select(i => i.Loss));
+        Assert.Equal(new[] { -Math.Log(0.5), -Math.Log(0.75), -Math.Log(0.125) },
+            evaluation.Images.Select(i => i.Loss));
     }
 
     [Fact]

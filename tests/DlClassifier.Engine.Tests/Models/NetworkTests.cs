@@ -154,7 +154,8 @@ public sealed class NetworkTests
     public void CreateClassifier_ChannelsOtherThanOneOrThree_ThrowsOutOfRange(int channels)
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(
-            () => NetworkFactory.CreateClassifier(NetworkArchitecture.CompactCnn, new[] { "a", "b" }, 16, 16, channels));
+            () => NetworkFactory.CreateClassifier(NetworkArchitecture.CompactCnn, new[] { "a", "b" }, 16, 16,
+                channels));
 
         Assert.Equal("channels", error.ParamName);
     }

@@ -1,6 +1,6 @@
 namespace DlClassifier.Engine.Tests.Support;
 
-/// <summary>A folder of its own below the system's temporary folder, deleted with everything in it on dispose.</summary>
+/// <summary>A new folder below the system's temporary folder, deleted with all it holds on dispose.</summary>
 public sealed class TemporaryFolder : IDisposable
 {
     public TemporaryFolder(string purpose)

@@ -63,7 +63,7 @@ public sealed class TrainerBatchesTests
         Assert.Empty(Trainer.Batches(Array.Empty<int>(), 4));
     }
 
-    /// <summary>0 … count−1 in a fixed mixed order, so that a batch holding positions instead of values shows.</summary>
+    /// <summary>0 … count−1 in a fixed mixed order, so that batches of positions instead of values show.</summary>
     private static int[] ShuffledOrder(int count)
     {
         int[] order = Enumerable.Range(0, count).ToArray();
