@@ -173,6 +173,24 @@ public sealed class TrainerTests : IClassFixture<SyntheticImageSet>, IDisposable
     }
 
     [Fact]
+    public void Train_AgainWithoutImprovement_KeepsTheBestEpochsWeights()
+    {
+        // The first run reaches the lowest validation error there is, so no epoch of the second run can beat it.
+        using DlClassifier classifier = images.NewClassifier(SyntheticImageSet.QuickParameters(epochs: 3));
+        DlTrainingResult first = Trainer.Train(classifier, images.DataSet, null, null, CancellationToken.None);
+        Assert.Equal(0, first.BestValidationError);
+        DlEpochRecord best = first.History[first.BestEpoch!.Value - 1];
+        classifier.UpdateParameters(p => p.Epochs = 2);
+
+        DlTrainingResult second = Trainer.Train(classifier, images.DataSet, null, null, CancellationToken.None);
+        DlEvaluation evaluation = Evaluator.Evaluate(classifier, images.DataSet, SampleSplit.Validation, null,
+            CancellationToken.None);
+
+        Assert.Equal(first.BestEpoch, second.BestEpoch);
+        Assert.Equal(best.ValidationLoss, evaluation.LogLoss);
+    }
+
+    [Fact]
     public void Train_NoImprovementForPatience_StopsEarly()
     {
         // Six validation images allow at most six strict improvements, so ten epochs with patience 1 must stop early.
