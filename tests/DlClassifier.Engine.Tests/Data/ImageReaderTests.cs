@@ -154,6 +154,68 @@ public sealed class ImageReaderTests : IDisposable
     }
 
     [Theory]
+    [InlineData("empty.png", "")]
+    [InlineData("signature.png", "89504E470D0A1A0A")]
+    [InlineData("header-only.png", "89504E470D0A1A0A0000000D49484452000000100000001008000000")]
+    [InlineData("start.jpg", "FFD8FFE0")]
+    [InlineData("gif.gif", "474946383961")]
+    [InlineData("bmp.bmp", "424D")]
+    [InlineData("zeros.png", "00000000000000000000000000000000")]
+    public void Inspect_DamagedFile_ThrowsInvalidData(string name, string hexBytes)
+    {
+        string path = folder.Combine(name);
+        File.WriteAllBytes(path, Convert.FromHexString(hexBytes));
+
+        var error = Assert.Throws<InvalidDataException>(() => ImageReader.Inspect(path));
+
+        Assert.Contains(path, error.Message);
+    }
+
+    [Fact]
+    public void Inspect_PngWithDamagedPixelData_ThrowsInvalidData()
+    {
+        string whole = TestImages.WriteGreyPng(folder.Combine("whole.png"), 32, 32,
+            Enumerable.Range(0, 1024).Select(i => (byte)(i * 37 % 251)).ToArray());
+        byte[] bytes = File.ReadAllBytes(whole);
+        int data = IndexOf(bytes, "IDAT"u8.ToArray()) + 4;
+        for (int i = data + 2; i < data + 20; i++)
+        {
+            bytes[i] ^= 0x5A;
+        }
+        string path = folder.Combine("damaged.png");
+        File.WriteAllBytes(path, bytes);
+
+        Assert.Throws<InvalidDataException>(() => ImageReader.Inspect(path));
+    }
+
+    [Fact]
+    public void Inspect_GreyJpeg_HasOneChannel()
+    {
+        string path = folder.Combine("grey.jpg");
+        using (var image = new Image<L8>(6, 4, new L8(90)))
+        {
+            image.SaveAsJpeg(path, new SixLabors.ImageSharp.Formats.Jpeg.JpegEncoder
+            {
+                ColorType = SixLabors.ImageSharp.Formats.Jpeg.JpegColorType.Luminance,
+            });
+        }
+
+        Assert.Equal(new ImageShape(6, 4, 1), ImageReader.Inspect(path));
+    }
+
+    [Fact]
+    public void Inspect_GreyWithAlphaPng_HasOneChannel()
+    {
+        string path = folder.Combine("grey-alpha.png");
+        using (var image = new Image<La16>(3, 3, new La16(40, 200)))
+        {
+            image.SaveAsPng(path, new PngEncoder { ColorType = PngColorType.GrayscaleWithAlpha });
+        }
+
+        Assert.Equal(new ImageShape(3, 3, 1), ImageReader.Inspect(path));
+    }
+
+    [Theory]
     [InlineData("a.png", true)]
     [InlineData("a.JPEG", true)]
     [InlineData("a.Tif", true)]
@@ -164,5 +226,17 @@ public sealed class ImageReaderTests : IDisposable
     public void HasImageExtension_FileName_MatchesKnownEndingsIgnoringCase(string name, bool expected)
     {
         Assert.Equal(expected, ImageReader.HasImageExtension(name));
+    }
+
+    private static int IndexOf(byte[] haystack, byte[] needle)
+    {
+        for (int i = 0; i + needle.Length <= haystack.Length; i++)
+        {
+            if (haystack.AsSpan(i, needle.Length).SequenceEqual(needle))
+            {
+                return i;
+            }
+        }
+        throw new InvalidOperationException("The bytes were not found.");
     }
 }

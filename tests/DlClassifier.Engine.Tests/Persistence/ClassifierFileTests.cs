@@ -246,19 +246,42 @@ public sealed class ClassifierFileTests : IClassFixture<TrainedClassifierFixture
     {
         string path = Path.Combine(folder.Path, "cut-weights.dlc");
         ClassifierFile.Save(trained.Classifier, path);
-        byte[] weights;
-        using (ZipArchive zip = ZipFile.OpenRead(path))
+        byte[] weights = ReadEntry(path, "weights.bin");
+        ReplaceEntry(path, "weights.bin", weights[..(weights.Length / 2)]);
+
+        AssertUnreadable(path);
+    }
+
+    [Theory]
+    [InlineData(0, "0000000000000000")]
+    [InlineData(0, "FFFFFFFFFFFFFFFF")]
+    [InlineData(0, "FFFFFF7F00000000")]
+    [InlineData(8, "FFFFFFFF")]
+    [InlineData(8, "00000000")]
+    [InlineData(9, "41424344")]
+    public void Load_OverwrittenWeightBytes_ThrowsClassifierFileException(int offset, string hexBytes)
+    {
+        string path = Path.Combine(folder.Path, "overwritten.dlc");
+        ClassifierFile.Save(trained.Classifier, path);
+        byte[] weights = ReadEntry(path, "weights.bin");
+        Convert.FromHexString(hexBytes).CopyTo(weights, offset);
+        ReplaceEntry(path, "weights.bin", weights);
+
+        AssertUnreadable(path);
+    }
+
+    [Fact]
+    public void Load_CorruptCompressedWeights_ThrowsClassifierFileException()
+    {
+        string path = Path.Combine(folder.Path, "corrupt.dlc");
+        ClassifierFile.Save(trained.Classifier, path);
+        byte[] bytes = File.ReadAllBytes(path);
+        int middle = bytes.Length / 2;
+        for (int i = middle; i < middle + 64; i++)
         {
-            using var buffer = new MemoryStream();
-            zip.GetEntry("weights.bin")!.Open().CopyTo(buffer);
-            weights = buffer.ToArray();
+            bytes[i] ^= 0xA5;
         }
-        using (ZipArchive zip = ZipFile.Open(path, ZipArchiveMode.Update))
-        {
-            zip.GetEntry("weights.bin")!.Delete();
-            using Stream stream = zip.CreateEntry("weights.bin").Open();
-            stream.Write(weights, 0, weights.Length / 2);
-        }
+        File.WriteAllBytes(path, bytes);
 
         AssertUnreadable(path);
     }
@@ -272,6 +295,25 @@ public sealed class ClassifierFileTests : IClassFixture<TrainedClassifierFixture
         EditManifest(path, manifest => manifest["ClassNames"] = new JsonArray("a", "b", "c"));
 
         AssertUnreadable(path);
+    }
+
+    [Theory]
+    [InlineData("NormalizationMean", "[0.5, 0.5, 0.5]")]
+    [InlineData("NormalizationStd", "[]")]
+    [InlineData("NormalizationStd", "[0]")]
+    [InlineData("NormalizationStd", "[-0.25]")]
+    [InlineData("NormalizationStd", "[\"NaN\"]")]
+    [InlineData("NormalizationMean", "[\"Infinity\"]")]
+    public void Load_NormalisationThatDoesNotFitTheInput_ThrowsClassifierFileException(string property, string json)
+    {
+        // The classifier reads one grey channel, so it needs exactly one finite mean and one positive deviation.
+        string path = Path.Combine(folder.Path, "normalisation.dlc");
+        ClassifierFile.Save(trained.Classifier, path);
+        EditManifest(path, manifest => manifest[property] = JsonNode.Parse(json));
+
+        ClassifierFileException error = AssertUnreadable(path);
+
+        Assert.Contains(property, error.Message);
     }
 
     [Fact]
@@ -305,12 +347,24 @@ public sealed class ClassifierFileTests : IClassFixture<TrainedClassifierFixture
         ReplaceEntry(path, "manifest.json", manifest.ToJsonString());
     }
 
-    private static void ReplaceEntry(string path, string entry, string content)
+    private static void ReplaceEntry(string path, string entry, string content) =>
+        ReplaceEntry(path, entry, System.Text.Encoding.UTF8.GetBytes(content));
+
+    private static void ReplaceEntry(string path, string entry, byte[] content)
     {
         using ZipArchive zip = ZipFile.Open(path, ZipArchiveMode.Update);
         zip.GetEntry(entry)!.Delete();
-        using var writer = new StreamWriter(zip.CreateEntry(entry).Open());
-        writer.Write(content);
+        using Stream stream = zip.CreateEntry(entry).Open();
+        stream.Write(content);
+    }
+
+    private static byte[] ReadEntry(string path, string entry)
+    {
+        using ZipArchive zip = ZipFile.OpenRead(path);
+        using Stream stream = zip.GetEntry(entry)!.Open();
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
     }
 
     private static float[][] Probabilities(DlClassifier classifier, string[] paths) =>
