@@ -196,6 +196,10 @@ public sealed class DataSetSplitterTests
     [InlineData(100.5, 0, "trainingPercent")]
     [InlineData(70, -1, "validationPercent")]
     [InlineData(70, 31, "validationPercent")]
+    [InlineData(double.NaN, 15, "trainingPercent")]
+    [InlineData(70, double.NaN, "validationPercent")]
+    [InlineData(double.PositiveInfinity, 0, "trainingPercent")]
+    [InlineData(70, double.NegativeInfinity, "validationPercent")]
     public void Split_SharesOutOfRange_ThrowsNamingTheShare(double trainingPercent, double validationPercent,
         string parameter)
     {
