@@ -167,6 +167,24 @@ public sealed class DataSetSplitterTests
         }
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void Split_GroupedClass_CountsHoldToWithinOneGroup(int groupSize)
+    {
+        // 30 images in groups of equal size; the targets are 70 % → 21, 15 % → 4.5 → 5, and the rest 4.
+        DlSample[] samples = Enumerable.Range(0, 30)
+            .Select(i => new DlSample($"/fake/a/{i:D2}.png", "a", 0, group: $"object{i / groupSize}")).ToArray();
+        var dataSet = new DlDataSet(new[] { "a" }, samples);
+
+        DlDataSet split = DataSetSplitter.Split(dataSet, 70, 15, seed: 6);
+
+        Assert.InRange(split.TrainingCount, 21, 21 + groupSize - 1);
+        Assert.InRange(split.ValidationCount, 5 - groupSize + 1, 5 + groupSize - 1);
+        Assert.Equal(30, split.TrainingCount + split.ValidationCount + split.TestCount);
+    }
+
     [Fact]
     public void Split_AnyDataSet_LeavesInputUnchanged()
     {

@@ -123,6 +123,19 @@ public sealed class GradCamTests : IClassFixture<TrainedClassifierFixture>, IDis
         Assert.Equal(heatmap.Values.All(v => v == 0), heatmap.IsUniform);
     }
 
+    [Fact]
+    public void ToInterleaved_ThreeChannels_PutsChannelsLast()
+    {
+        // Planes R = (1, 2), G = (3, 4), B = (5, 6) → pixels (1, 3, 5), (2, 4, 6).
+        Assert.Equal(new float[] { 1, 3, 5, 2, 4, 6 }, GradCam.ToInterleaved(new float[] { 1, 2, 3, 4, 5, 6 }, 3));
+    }
+
+    [Fact]
+    public void ToInterleaved_OneChannel_IsUnchanged()
+    {
+        Assert.Equal(new float[] { 1, 2, 3 }, GradCam.ToInterleaved(new float[] { 1, 2, 3 }, 1));
+    }
+
     [Theory]
     [InlineData("a")]
     [InlineData("b")]
