@@ -103,6 +103,25 @@ public sealed class GradCamTests : IClassFixture<TrainedClassifierFixture>, IDis
     }
 
     [Fact]
+    public void Explain_ColourClassifier_WritesOverlayPng()
+    {
+        using DlClassifier classifier = NetworkFactory.CreateClassifier(NetworkArchitecture.CompactCnn,
+            new[] { "a", "b", "c" }, 12, 12, 3, new DlClassifierParam { Device = "cpu" });
+        string path = TestImages.WriteRgbPng(Path.Combine(folder.Path, "colour.png"), 12, 12,
+            Enumerable.Range(0, 144).Select(i => new SixLabors.ImageSharp.PixelFormats.Rgb24(
+                (byte)(i * 3), (byte)(255 - i), (byte)(i % 12 * 20))).ToArray());
+        string output = Path.Combine(folder.Path, "colour-heat.png");
+
+        DlHeatmap heatmap = GradCam.Explain(classifier, path, "c", output);
+
+        // A 12-pixel side is enlarged 19 times to reach 228; two panels with an 8-pixel gap.
+        IImageInfo info = Image.Identify(output);
+        Assert.Equal((2 * 228 + 8, 228), (info.Width, info.Height));
+        Assert.Equal(("c", 144), (heatmap.TargetClass, heatmap.Values.Length));
+        Assert.All(heatmap.Values, v => Assert.InRange(v, 0f, 1f));
+    }
+
+    [Fact]
     public void Explain_UnknownTargetClass_ThrowsArgumentException()
     {
         var error = Assert.Throws<ArgumentException>(

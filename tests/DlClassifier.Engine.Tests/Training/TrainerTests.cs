@@ -218,6 +218,38 @@ public sealed class TrainerTests : IClassFixture<SyntheticImageSet>, IDisposable
     }
 
     [Fact]
+    public void Train_EvaluationEverySecondEpoch_LeavesOtherEpochsUnevaluated()
+    {
+        // Epoch 2 is the second of the interval and epoch 3 the last, so only epoch 1 goes unevaluated.
+        DlClassifierParam parameters = SyntheticImageSet.QuickParameters(epochs: 3);
+        parameters.EvaluationInterval = 2;
+        using DlClassifier classifier = images.NewClassifier(parameters);
+
+        DlTrainingResult result = Trainer.Train(classifier, images.DataSet, null, null, CancellationToken.None);
+
+        Assert.Equal(new bool[] { false, true, true }, result.History.Select(r => r.ValidationError.HasValue));
+        Assert.Null(result.History[0].TrainingError);
+        Assert.Null(result.History[0].ValidationLoss);
+        Assert.False(result.History[0].IsBest);
+        Assert.NotEqual(1, result.BestEpoch);
+    }
+
+    [Fact]
+    public void Train_SampleOfUnknownClass_ThrowsUnknownClassAndLeavesClassifierUntrained()
+    {
+        var dataSet = new DlDataSet(new[] { "left", "up" }, images.DataSet.Samples
+            .Select(s => s.ClassName == "right" ? new DlSample(s.Path, "up", 1, s.Split) : s).ToArray());
+        using DlClassifier classifier = images.NewClassifier();
+
+        var error = Assert.Throws<UnknownClassException>(
+            () => Trainer.Train(classifier, dataSet, null, null, CancellationToken.None));
+
+        Assert.Equal("up", error.ClassName);
+        Assert.False(classifier.IsTrained);
+        Assert.Empty(classifier.History);
+    }
+
+    [Fact]
     public void UpdateParameters_InvalidValue_ChangesNothing()
     {
         using DlClassifier classifier = images.NewClassifier();
