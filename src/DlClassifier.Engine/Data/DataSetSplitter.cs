@@ -15,12 +15,13 @@ public static class DataSetSplitter
 {
     public static DlDataSet Split(DlDataSet dataSet, double trainingPercent, double validationPercent, int seed)
     {
-        if (trainingPercent <= 0 || trainingPercent > 100)
+        // Written as "not within" so that NaN, which fails every comparison, is refused as well.
+        if (!(trainingPercent > 0 && trainingPercent <= 100))
         {
             throw new ArgumentOutOfRangeException(nameof(trainingPercent), trainingPercent,
                 "The training share must be above 0 and at most 100 percent.");
         }
-        if (validationPercent < 0 || trainingPercent + validationPercent > 100)
+        if (!(validationPercent >= 0 && trainingPercent + validationPercent <= 100))
         {
             throw new ArgumentOutOfRangeException(nameof(validationPercent), validationPercent,
                 "The validation share must be at least 0, and training plus validation at most 100 percent.");

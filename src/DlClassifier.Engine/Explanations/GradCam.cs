@@ -84,13 +84,18 @@ public static class GradCam
 
             Tensor weights = leaf.grad!.mean(new long[] { 2, 3 }, keepdim: true);
             Tensor map = nn.functional.relu((weights * leaf).sum(1, keepdim: true));
+
+            // A map whose cells are all equal cannot show where the network looked. Scaled by its maximum it
+            // would read as "everything counted most", so it is reported as uniform (all zero) instead. This is
+            // always the case when the last feature map is a single pixel, as in ResNet-18 below 64 pixels.
+            bool flat = map.max().item<float>() == map.min().item<float>();
             map = nn.functional.interpolate(map, new long[] { classifier.ImageHeight, classifier.ImageWidth },
                 mode: InterpolationMode.Bilinear, align_corners: false);
             float[] values = map.cpu().data<float>().ToArray();
             float max = values.Length == 0 ? 0 : values.Max();
             for (int i = 0; i < values.Length; i++)
             {
-                values[i] = max > 1e-12f && float.IsFinite(values[i]) ? values[i] / max : 0f;
+                values[i] = !flat && max > 1e-12f && float.IsFinite(values[i]) ? values[i] / max : 0f;
             }
             return (values, probabilities, target);
         }

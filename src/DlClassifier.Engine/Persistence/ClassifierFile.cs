@@ -126,7 +126,25 @@ public static class ClassifierFile
         {
             throw new ClassifierFileException(path, "its manifest lists fewer than two classes.");
         }
+
+        // A normalisation that does not fit the input would not fail here but turn every later prediction
+        // into an error or, for a zero or NaN deviation, into NaN probabilities without any error at all.
+        RequireNormalization(path, manifest.NormalizationMean, nameof(ClassifierManifest.NormalizationMean),
+            manifest.ImageChannels, float.IsFinite, "finite number");
+        RequireNormalization(path, manifest.NormalizationStd, nameof(ClassifierManifest.NormalizationStd),
+            manifest.ImageChannels, value => float.IsFinite(value) && value > 0, "positive finite number");
         return manifest;
+    }
+
+    private static void RequireNormalization(string path, float[]? values, string name, int channels,
+        Func<float, bool> isValid, string rule)
+    {
+        if (values is not null && (values.Length != channels || !values.All(isValid)))
+        {
+            throw new ClassifierFileException(path,
+                $"its manifest's {name} must hold one {rule} per image channel ({channels}), not " +
+                $"[{string.Join(", ", values)}].");
+        }
     }
 }
 

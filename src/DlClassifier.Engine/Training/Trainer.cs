@@ -97,7 +97,11 @@ public static class Trainer
         var augmenter = new BatchAugmenter(classifier.ImageChannels, classifier.ImageHeight, classifier.ImageWidth,
             parameters.Augmentation, parameters.ShiftFraction);
         int[] trainingErrorSubset = FixedSubset(training.Count, options.TrainingErrorSampleLimit, parameters.Seed);
-        Dictionary<string, Tensor>? bestWeights = null;
+        // A resumed training starts from the weights of the best epoch so far; unless a later epoch beats it,
+        // those are the weights to hand back, so they are kept from the start.
+        Dictionary<string, Tensor>? bestWeights = !fresh && classifier.BestEpoch is not null
+            ? Snapshot(classifier.Network)
+            : null;
         int evaluationsWithoutGain = 0;
         string stopReason = "Completed";
         int epochsTrained = 0;
