@@ -73,13 +73,15 @@ Write-DemoLine ("Wrote {0} heatmaps of misclassified test images to {1}" -f @($h
 $saved = Join-Path $output 'classifier.dlc'
 Export-DlClassifier -Classifier $classifier -Path $saved -Force
 $loaded = Import-DlClassifier -Path $saved
-$someImages = $dataSet.Samples | Where-Object Split -eq 'Test' | Select-Object -First 8 -ExpandProperty Path
+# One test image of each class, read back through the loaded copy.
+$someImages = $dataSet.Samples | Where-Object Split -eq 'Test' | Group-Object ClassName |
+    ForEach-Object { $_.Group[0].Path }
 $predictions = $someImages | Invoke-DlClassifier -Classifier $loaded
 $predictions | Select-Object @{ n = 'File'; e = { Split-Path $_.Path -Leaf } }, @{ n = 'TrueClass'; e = { Split-Path (Split-Path $_.Path) -Leaf } },
     ClassName, @{ n = 'Confidence'; e = { '{0:P1}' -f $_.Confidence } } |
     Tee-Object -Variable table | Export-Csv -NoTypeInformation -Path (Join-Path $output 'predictions.csv')
 $table | Format-Table | Out-String | Write-Information -InformationAction Continue
-Write-DemoLine "Saved the classifier to $saved and classified 8 test images with the loaded copy"
+Write-DemoLine "Saved the classifier to $saved and classified $(@($someImages).Count) test images with the loaded copy"
 
 Write-DemoLine "Outputs in $output"
 Get-ChildItem -Path $output -Recurse -File | Where-Object Name -notlike '.*' |

@@ -101,9 +101,9 @@ public static class DataSetImporter
             (string path, int classIndex) = candidates[i];
             try
             {
-                ImageShape shape = ImageReader.Inspect(path);
-                samples[i] = new DlSample(path, classNames[classIndex], classIndex,
-                    width: shape.Width, height: shape.Height, channels: shape.Channels);
+                ImageFacts facts = ImageReader.Inspect(path);
+                samples[i] = new DlSample(path, classNames[classIndex], classIndex, width: facts.Shape.Width,
+                    height: facts.Shape.Height, channels: facts.Shape.Channels, contentHash: facts.ContentHash);
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
             {

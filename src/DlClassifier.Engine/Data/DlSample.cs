@@ -20,8 +20,9 @@ public enum SampleSplit
 public sealed class DlSample
 {
     public DlSample(string path, string className, int classIndex, SampleSplit split = SampleSplit.None,
-        string? group = null, int width = 0, int height = 0, int channels = 0)
+        string? group = null, int width = 0, int height = 0, int channels = 0, string? contentHash = null)
     {
+        ContentHash = contentHash;
         Path = path;
         ClassName = className;
         ClassIndex = classIndex;
@@ -56,9 +57,12 @@ public sealed class DlSample
     /// <summary>1 for a grey image, 3 for a colour image.</summary>
     public int Channels { get; }
 
+    /// <summary>The SHA-256 of the file's bytes (hexadecimal); equal hashes mean byte-identical files.</summary>
+    public string? ContentHash { get; }
+
     /// <summary>A copy of this sample assigned to another subset.</summary>
     public DlSample WithSplit(SampleSplit split) =>
-        new(Path, ClassName, ClassIndex, split, Group, Width, Height, Channels);
+        new(Path, ClassName, ClassIndex, split, Group, Width, Height, Channels, ContentHash);
 
     public override string ToString() => $"{ClassName}: {Path}";
 }

@@ -9,6 +9,9 @@ namespace DlClassifier.Engine.Data;
 /// <summary>The size and colour layout of an image, read from its file.</summary>
 public readonly record struct ImageShape(int Width, int Height, int Channels);
 
+/// <summary>What reading a whole image file revealed: its shape and the SHA-256 of its bytes.</summary>
+public readonly record struct ImageFacts(ImageShape Shape, string ContentHash);
+
 /// <summary>
 /// Reads image files into the planar float layout the networks take. Every path that turns a file into
 /// pixels (training, evaluation, heatmaps, inference) goes through here, so they all see the same image.
@@ -24,17 +27,20 @@ public static class ImageReader
     public static bool HasImageExtension(string path) => Extensions.Contains(System.IO.Path.GetExtension(path));
 
     /// <summary>
-    /// Decodes the whole file to prove it is a readable image and reports its shape after EXIF orientation.
+    /// Decodes the whole file to prove it is a readable image and reports its shape after EXIF orientation,
+    /// with a hash of its bytes by which duplicates are found.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is not an image that can be decoded.</exception>
-    public static ImageShape Inspect(string path)
+    public static ImageFacts Inspect(string path)
     {
         try
         {
-            using Image image = Image.Load(path, out SixLabors.ImageSharp.Formats.IImageFormat format);
+            byte[] bytes = File.ReadAllBytes(path);
+            string hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes));
+            using Image image = Image.Load(bytes, out SixLabors.ImageSharp.Formats.IImageFormat format);
             int channels = IsGrey(image, format) ? 1 : 3;
             image.Mutate(x => x.AutoOrient());
-            return new ImageShape(image.Width, image.Height, channels);
+            return new ImageFacts(new ImageShape(image.Width, image.Height, channels), hash);
         }
         catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException
                                       or NotSupportedException or ImageFormatException)

@@ -19,7 +19,7 @@ public sealed class ImageReaderTests : IDisposable
     {
         string path = TestImages.WriteGreyPng(folder.Combine("grey.png"), 3, 2, new byte[6]);
 
-        Assert.Equal(new ImageShape(3, 2, 1), ImageReader.Inspect(path));
+        Assert.Equal(new ImageShape(3, 2, 1), ImageReader.Inspect(path).Shape);
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class ImageReaderTests : IDisposable
     {
         string path = TestImages.WriteRgbPng(folder.Combine("rgb.png"), 4, 5, new Rgb24[20]);
 
-        Assert.Equal(new ImageShape(4, 5, 3), ImageReader.Inspect(path));
+        Assert.Equal(new ImageShape(4, 5, 3), ImageReader.Inspect(path).Shape);
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class ImageReaderTests : IDisposable
             image.SaveAsPng(path, new PngEncoder { ColorType = PngColorType.Grayscale, BitDepth = PngBitDepth.Bit8 });
         }
 
-        ImageShape shape = ImageReader.Inspect(path);
+        ImageShape shape = ImageReader.Inspect(path).Shape;
         float[] planar = ImageReader.ReadPlanar(path, 2, 3, 1);
 
         Assert.Equal(new ImageShape(2, 3, 1), shape);
@@ -134,7 +134,7 @@ public sealed class ImageReaderTests : IDisposable
             image.SaveAsPng(path, new PngEncoder { ColorType = PngColorType.Grayscale, BitDepth = PngBitDepth.Bit16 });
         }
 
-        ImageShape shape = ImageReader.Inspect(path);
+        ImageShape shape = ImageReader.Inspect(path).Shape;
         float[] planar = ImageReader.ReadPlanar(path, 2, 1, 1);
 
         Assert.Equal(new ImageShape(2, 1, 1), shape);
@@ -200,7 +200,7 @@ public sealed class ImageReaderTests : IDisposable
             });
         }
 
-        Assert.Equal(new ImageShape(6, 4, 1), ImageReader.Inspect(path));
+        Assert.Equal(new ImageShape(6, 4, 1), ImageReader.Inspect(path).Shape);
     }
 
     [Fact]
@@ -212,7 +212,7 @@ public sealed class ImageReaderTests : IDisposable
             image.SaveAsPng(path, new PngEncoder { ColorType = PngColorType.GrayscaleWithAlpha });
         }
 
-        Assert.Equal(new ImageShape(3, 3, 1), ImageReader.Inspect(path));
+        Assert.Equal(new ImageShape(3, 3, 1), ImageReader.Inspect(path).Shape);
     }
 
     [Theory]
