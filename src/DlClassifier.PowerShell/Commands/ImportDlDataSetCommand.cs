@@ -56,6 +56,7 @@ public sealed class ImportDlDataSetCommand : DlCmdlet
         }
         var problems = new List<ImportProblem>();
         var skipped = new List<SkippedFile>();
+        var emptyClasses = new List<string>();
         DlDataSet dataSet;
         try
         {
@@ -65,6 +66,7 @@ public sealed class ImportDlDataSetCommand : DlCmdlet
                     SkipEmptyClasses = SkipEmptyClass,
                     OnProblem = problem => { lock (problems) { problems.Add(problem); } },
                     OnSkipped = file => { lock (skipped) { skipped.Add(file); } },
+                    OnEmptyClassSkipped = name => { lock (emptyClasses) { emptyClasses.Add(name); } },
                     OnProgress = (done, total) => reporter.Progress(new Engine.ProgressUpdate(
                         0, "Importing images", $"{done} of {total} files", total == 0 ? 1 : (double)done / total, null)),
                 }));
@@ -78,6 +80,10 @@ public sealed class ImportDlDataSetCommand : DlCmdlet
         foreach (SkippedFile file in skipped)
         {
             WriteVerbose($"Skipped '{file.Path}': {file.Reason}.");
+        }
+        foreach (string name in emptyClasses)
+        {
+            WriteWarning($"The class folder '{name}' holds no image and was left out of the data set.");
         }
         foreach (ImportProblem problem in problems)
         {
