@@ -197,6 +197,18 @@ Describe 'Measure-DlClassifier' {
             (Measure-DlClassifier -Classifier $Classifier -DataSet $Unsplit -Split All).ImageCount | Should -Be 18
         }
 
+        It 'throws ImageUnreadable naming an image that was removed after the import' {
+            $root = New-DlTestDataSet -Path "$TestDrive/moved" -ClassCount ([ordered]@{ stripes = 2; bars = 2 })
+            $moved = Import-DlDataSet -Path $root
+            $gone = Join-Path $root 'bars/bars_001.png'
+            Remove-Item -LiteralPath $gone
+
+            $thrown = { Measure-DlClassifier -Classifier $Classifier -DataSet $moved -Split All } |
+                Should -Throw -ErrorId "ImageUnreadable,$MeasureCommand" -PassThru
+
+            $thrown.Exception.Message | Should -BeLike "*$gone*"
+        }
+
         It 'throws ClassUnknown for a class the classifier does not know' {
             $root = New-DlTestDataSet -Path "$TestDrive/strangers" -ClassCount ([ordered]@{ stripes = 2; waves = 2 })
             $strangers = Import-DlDataSet -Path $root
@@ -528,6 +540,25 @@ Describe 'Show-DlHeatmap' {
         It 'throws ClassUnknown for a class the classifier does not know' {
             { Show-DlHeatmap -Classifier $Classifier -Path $Images[0] -OutputDirectory "$TestDrive/heat/x" -ClassName 'waves' } |
                 Should -Throw -ErrorId "ClassUnknown,$HeatmapCommand"
+        }
+
+        It 'creates no output folder when -ClassName is unknown' {
+            $output = Join-Path $TestDrive 'heat/refused'
+
+            { Show-DlHeatmap -Classifier $Classifier -Path $Images[0] -OutputDirectory $output -ClassName 'waves' } |
+                Should -Throw
+
+            $output | Should -Not -Exist
+        }
+
+        It 'throws WriteFailed when the output folder is a file' {
+            $file = Join-Path $TestDrive 'heat-is-a-file'
+            $null = New-Item -Path $file -ItemType File -Force
+
+            $thrown = { Show-DlHeatmap -Classifier $Classifier -Path $Images[0] -OutputDirectory $file } |
+                Should -Throw -ErrorId "WriteFailed,$HeatmapCommand" -PassThru
+
+            $thrown.TargetObject | Should -Be $file
         }
 
         It 'writes an ImageUnreadable error for an unreadable file and explains the others' {

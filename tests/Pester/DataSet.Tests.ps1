@@ -173,6 +173,22 @@ Describe 'Import-DlDataSet' {
             $dataSet.CountPerClass() | Should -Be @(3, 2)
         }
 
+        It 'imports each image once when the same root is given twice' {
+            $root = Join-Path $TestDrive 'located/data'
+
+            $dataSet = Import-DlDataSet -Path $root, $root
+
+            $dataSet.Count | Should -Be 3
+            @($dataSet.Samples.Path | Sort-Object -Unique) | Should -HaveCount 3
+            $dataSet.Roots | Should -Be @($root)
+        }
+
+        It 'imports each image once when a path and a wildcard name the same root' {
+            $dataSet = Import-DlDataSet -Path "$TestDrive/located/data", "$TestDrive/located/d*"
+
+            $dataSet.Count | Should -Be 3
+        }
+
         It 'takes a folder name with brackets literally with -LiteralPath' {
             $root = Join-Path $TestDrive 'set [1]'
             $null = New-DlTestPng -Path (Join-Path $root 'class [a]/one.png') -Width 8 -Height 8

@@ -277,6 +277,29 @@ Describe 'Start-DlTraining' {
             $thrown.TargetObject | Should -BeIn @('bars', 'stripes')
         }
 
+        It 'throws ImageUnreadable naming an image that was removed after the import' {
+            $root = New-DlTestDataSet -Path "$TestDrive/moved" -ClassCount ([ordered]@{ a = 4; b = 4 })
+            $moved = Import-DlDataSet -Path $root | Split-DlDataSet -TrainingPercent 50 -ValidationPercent 50
+            $classifier = New-DlClassifier -DataSet $moved | Set-DlClassifierParam -Epochs 1 -BatchSize 4 -PassThru
+            $gone = Join-Path $root 'b/b_001.png'
+            Remove-Item -LiteralPath $gone
+
+            $thrown = { Start-DlTraining -Classifier $classifier -DataSet $moved } |
+                Should -Throw -ErrorId "ImageUnreadable,$TrainCommand" -PassThru
+
+            $thrown.Exception.Message | Should -BeLike "*$gone*"
+        }
+
+        It 'throws WriteFailed naming a checkpoint path that cannot be written' {
+            $folder = Join-Path $TestDrive 'checkpoint-is-a-folder'
+            $null = New-Item -Path $folder -ItemType Directory -Force
+
+            $thrown = { Start-DlTraining -Classifier (New-TinyClassifier -Epochs 1) -DataSet $DataSet -CheckpointPath $folder } |
+                Should -Throw -ErrorId "WriteFailed,$TrainCommand" -PassThru
+
+            $thrown.TargetObject | Should -Be $folder
+        }
+
         It 'throws ImageUnreadable when an image became unreadable after the import' {
             $root = New-DlTestDataSet -Path "$TestDrive/spoiled" -ClassCount ([ordered]@{ a = 4; b = 4 })
             $spoiled = Import-DlDataSet -Path $root | Split-DlDataSet -TrainingPercent 50 -ValidationPercent 50
