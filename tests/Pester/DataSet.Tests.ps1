@@ -189,6 +189,14 @@ Describe 'Import-DlDataSet' {
             $dataSet.Count | Should -Be 3
         }
 
+        It 'imports each image once when the same root is given with and without a trailing separator' {
+            $root = Join-Path $TestDrive 'located/data'
+
+            $dataSet = Import-DlDataSet -Path $root, ($root + [System.IO.Path]::DirectorySeparatorChar)
+
+            $dataSet.Count | Should -Be 3
+        }
+
         It 'takes a folder name with brackets literally with -LiteralPath' {
             $root = Join-Path $TestDrive 'set [1]'
             $null = New-DlTestPng -Path (Join-Path $root 'class [a]/one.png') -Width 8 -Height 8
