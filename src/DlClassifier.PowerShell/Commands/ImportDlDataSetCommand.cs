@@ -12,6 +12,9 @@ public sealed class ImportDlDataSetCommand : DlCmdlet
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
 
+    private static readonly StringComparer PathComparer =
+        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+
     private readonly List<string> roots = new();
 
     /// <summary>The folders that hold one folder per class; wildcards are expanded.</summary>
@@ -37,7 +40,13 @@ public sealed class ImportDlDataSetCommand : DlCmdlet
         {
             if (Directory.Exists(root))
             {
-                roots.Add(root);
+                // A root named twice (or by a path and a wildcard) would import every image twice, and the
+                // split could then put one image into training and test at once.
+                string folder = System.IO.Path.TrimEndingDirectorySeparator(root);
+                if (!roots.Contains(folder, PathComparer))
+                {
+                    roots.Add(folder);
+                }
             }
             else
             {
