@@ -158,6 +158,18 @@ Describe 'Measure-DlClassifier' {
         }
     }
 
+    Context 'progress' {
+        It 'completes its progress record' {
+            $run = Invoke-DlCommandInOwnPipeline -Name Measure-DlClassifier -Parameter @{
+                Classifier = $Classifier; DataSet = $DataSet; Split = 'All'
+            }
+
+            $run.Output | Should -HaveCount 1
+            $run.Progress | Should -Not -BeNullOrEmpty
+            $run.Progress[-1].RecordType | Should -Be 'Completed'
+        }
+    }
+
     Context 'the test split' {
         It 'warns when the test split is evaluated a second time' {
             $classifier = New-DlClassifier -DataSet $DataSet
@@ -509,6 +521,17 @@ Describe 'Show-DlHeatmap' {
 
             $heatmap.Path | Should -Be $file
             Test-Path -LiteralPath $heatmap.OutputPath | Should -BeTrue
+        }
+    }
+
+    Context 'progress' {
+        It 'completes its progress record' {
+            $run = Invoke-DlCommandInOwnPipeline -Name Show-DlHeatmap -Parameter @{
+                Classifier = $Classifier; Path = $Images; OutputDirectory = "$TestDrive/heat/progress"
+            }
+
+            $run.Output | Should -HaveCount 3
+            $run.Progress[-1].RecordType | Should -Be 'Completed'
         }
     }
 

@@ -131,6 +131,16 @@ Describe 'Import-DlDataSet' {
         }
     }
 
+    Context 'progress' {
+        It 'completes its progress record' {
+            $run = Invoke-DlCommandInOwnPipeline -Name Import-DlDataSet -Parameter @{ Path = $OrdinalRoot }
+
+            $run.Output | Should -HaveCount 1
+            $run.Progress | Should -Not -BeNullOrEmpty
+            $run.Progress[-1].RecordType | Should -Be 'Completed'
+        }
+    }
+
     Context 'paths' {
         BeforeAll {
             $null = New-DlTestDataSet -Path "$TestDrive/located/data" -ClassCount ([ordered]@{ a = 2; b = 1 }) -Size 8

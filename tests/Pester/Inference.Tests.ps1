@@ -171,6 +171,17 @@ Describe 'Invoke-DlClassifier' {
         }
     }
 
+    Context 'progress' {
+        It 'completes its progress record' {
+            $run = Invoke-DlCommandInOwnPipeline -Name Invoke-DlClassifier -Parameter @{
+                Classifier = $Classifier; Path = $Images
+            }
+
+            $run.Output | Should -HaveCount $Images.Count
+            $run.Progress[-1].RecordType | Should -Be 'Completed'
+        }
+    }
+
     Context 'errors' {
         BeforeAll {
             $Broken = Join-Path $TestDrive 'broken/x.png'

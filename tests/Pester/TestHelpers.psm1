@@ -255,5 +255,37 @@ function Test-DlPngSignature {
     }
 }
 
+function Invoke-DlCommandInOwnPipeline {
+    <#
+    .SYNOPSIS
+    Runs one command in a pipeline of its own and returns its output, errors and progress records.
+
+    .DESCRIPTION
+    A pipeline of its own has no host, so progress records are collected instead of drawn and nothing can
+    prompt. The command runs in the caller's process, so objects such as classifiers pass in unchanged.
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory)] [string] $Name,
+        [System.Collections.IDictionary] $Parameter = @{}
+    )
+
+    $pipeline = [powershell]::Create()
+    try {
+        $null = $pipeline.AddCommand((Get-Command -Name $Name)).AddParameters($Parameter)
+        $output = $pipeline.Invoke()
+        [pscustomobject]@{
+            Output   = @($output)
+            Errors   = @($pipeline.Streams.Error)
+            Warnings = @($pipeline.Streams.Warning)
+            Progress = @($pipeline.Streams.Progress)
+        }
+    }
+    finally {
+        $pipeline.Dispose()
+    }
+}
+
 Export-ModuleMember -Function Get-DlModulePath, Get-DlSamplePath, New-DlTestPng, Get-DlTestPattern,
-    New-DlTestDataSet, Copy-DlSampleImage, Test-DlPngSignature
+    New-DlTestDataSet, Copy-DlSampleImage, Test-DlPngSignature, Invoke-DlCommandInOwnPipeline

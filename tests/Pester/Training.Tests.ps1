@@ -235,6 +235,64 @@ Describe 'Start-DlTraining' {
         }
     }
 
+    Context 'progress' {
+        It 'completes every progress record it starts, epochs below the whole training' {
+            $run = Invoke-DlCommandInOwnPipeline -Name Start-DlTraining -Parameter @{
+                Classifier = New-TinyClassifier; DataSet = $DataSet
+            }
+
+            $run.Output | Should -HaveCount 1
+            $activities = @($run.Progress | Group-Object -Property ActivityId)
+            $activities | Should -HaveCount 2
+            foreach ($activity in $activities) {
+                $activity.Group[-1].RecordType | Should -Be 'Completed'
+            }
+            $parent = $run.Progress | Where-Object ParentActivityId -EQ -1 | Select-Object -First 1
+            $child = $run.Progress | Where-Object ParentActivityId -NE -1 | Select-Object -First 1
+            $child.ParentActivityId | Should -Be $parent.ActivityId
+        }
+    }
+
+    Context 'cancellation' {
+        It 'stops soon after a stop request, holding the best epoch so far' {
+            $classifier = New-TinyClassifier -Epochs 1000
+            $pipeline = [powershell]::Create()
+            try {
+                $null = $pipeline.AddCommand((Get-Command -Name Start-DlTraining)).
+                    AddParameter('Classifier', $classifier).AddParameter('DataSet', $DataSet)
+                $running = $pipeline.BeginInvoke()
+                $waited = [System.Diagnostics.Stopwatch]::StartNew()
+                while ($classifier.History.Count -lt 2 -and $waited.Elapsed.TotalSeconds -lt 60) {
+                    Start-Sleep -Milliseconds 20
+                }
+
+                $stopping = [System.Diagnostics.Stopwatch]::StartNew()
+                $pipeline.Stop()
+                $stopping.Stop()
+
+                $pipeline.InvocationStateInfo.State | Should -Be 'Stopped'
+                { $pipeline.EndInvoke($running) } | Should -Throw
+            }
+            finally {
+                $pipeline.Dispose()
+            }
+
+            $stopping.Elapsed.TotalSeconds | Should -BeLessThan 5
+            $classifier.History.Count | Should -BeGreaterOrEqual 2
+            $classifier.History.Count | Should -BeLessThan 1000
+            $classifier.IsTrained | Should -BeTrue
+            $classifier.BestEpoch | Should -BeIn $classifier.History.Epoch
+            (Measure-DlClassifier -Classifier $classifier -DataSet $DataSet).TopOneError |
+                Should -Be $classifier.BestValidationError
+        }
+
+        It 'lets the next training run after a stopped one' {
+            $result = Start-DlTraining -Classifier (New-TinyClassifier -Epochs 1) -DataSet $DataSet
+
+            $result.History | Should -HaveCount 1
+        }
+    }
+
     Context 'pipeline' {
         It 'takes the data set from the pipeline' {
             $classifier = New-TinyClassifier -Epochs 1
