@@ -347,6 +347,20 @@ Describe 'Import-DlClassifier' {
                 'weights.bin'   = $Weights
             }
             New-ZipFile -Path "$Damaged/random-weights.dlc" -Entry @{ 'manifest.json' = $Manifest; 'weights.bin' = $noise }
+            # Hand-edited manifests with values that Set-DlClassifierParam or training would never produce.
+            $edits = @{
+                'bad-device'        = @('"Device": "auto"', '"Device": "gpu"')
+                'bad-batch-size'    = @('"BatchSize": 4', '"BatchSize": 0')
+                'bad-normalization' = @('"NormalizationMean": \[', '"NormalizationMean": [ 0.5, 0.5, ')
+            }
+            foreach ($name in $edits.Keys) {
+                $text = $ManifestText -replace $edits[$name][0], $edits[$name][1]
+                $text | Should -Not -Be $ManifestText -Because "the edit for $name must apply"
+                New-ZipFile -Path "$Damaged/$name.dlc" -Entry @{
+                    'manifest.json' = [System.Text.Encoding]::UTF8.GetBytes($text)
+                    'weights.bin'   = $Weights
+                }
+            }
             New-ZipFile -Path "$Damaged/wrong-weights.dlc" -Entry @{
                 'manifest.json' = [System.Text.Encoding]::UTF8.GetBytes(($ManifestText -replace '"bars",', '"bars", "dots",'))
                 'weights.bin'   = $Weights
@@ -364,6 +378,9 @@ Describe 'Import-DlClassifier' {
             @{ Name = 'newer' }
             @{ Name = 'random-weights' }
             @{ Name = 'wrong-weights' }
+            @{ Name = 'bad-device' }
+            @{ Name = 'bad-batch-size' }
+            @{ Name = 'bad-normalization' }
         ) {
             $path = Join-Path $Damaged "$Name.dlc"
 
