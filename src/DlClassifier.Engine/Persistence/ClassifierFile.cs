@@ -126,6 +126,15 @@ public static class ClassifierFile
         {
             throw new ClassifierFileException(path, "its manifest lists fewer than two classes.");
         }
+
+        // Values the cmdlets never write would otherwise load and then break every later use of the classifier.
+        manifest.Parameters?.Validate();
+        if (manifest.NormalizationMean is { } mean && mean.Length != manifest.ImageChannels
+            || manifest.NormalizationStd is { } std && std.Length != manifest.ImageChannels)
+        {
+            throw new ClassifierFileException(path,
+                $"its normalisation does not have one value per channel ({manifest.ImageChannels}).");
+        }
         return manifest;
     }
 }
