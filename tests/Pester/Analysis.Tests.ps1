@@ -106,7 +106,8 @@ Describe 'Measure-DlClassifier' {
         }
 
         It 'gives the harmonic mean of precision and recall as F-score' {
-            foreach ($metrics in $All.PerClass | Where-Object { $null -ne $_.Precision -and $_.Precision + $_.Recall -gt 0 }) {
+            $defined = $All.PerClass | Where-Object { $null -ne $_.Precision -and $_.Precision + $_.Recall -gt 0 }
+            foreach ($metrics in $defined) {
                 $expected = 2 * $metrics.Precision * $metrics.Recall / ($metrics.Precision + $metrics.Recall)
 
                 [math]::Abs($metrics.FScore - $expected) | Should -BeLessThan 1e-12
@@ -485,7 +486,8 @@ Describe 'Show-DlHeatmap' {
             $first = New-DlTestPng -Path "$TestDrive/twins/left/part.png" -Width 16 -Height 16 -Fill 30
             $second = New-DlTestPng -Path "$TestDrive/twins/right/part.png" -Width 16 -Height 16 -Fill 220
 
-            $heatmaps = @(Show-DlHeatmap -Classifier $Classifier -Path $first, $second -OutputDirectory "$TestDrive/heat/twins")
+            $heatmaps = @(Show-DlHeatmap -Classifier $Classifier -Path $first, $second `
+                    -OutputDirectory "$TestDrive/heat/twins")
 
             $heatmaps | Should -HaveCount 2
             $heatmaps[0].OutputPath | Should -Not -Be $heatmaps[1].OutputPath
@@ -561,7 +563,8 @@ Describe 'Show-DlHeatmap' {
 
     Context 'errors' {
         It 'throws ClassUnknown for a class the classifier does not know' {
-            { Show-DlHeatmap -Classifier $Classifier -Path $Images[0] -OutputDirectory "$TestDrive/heat/x" -ClassName 'waves' } |
+            { Show-DlHeatmap -Classifier $Classifier -Path $Images[0] -OutputDirectory "$TestDrive/heat/x" `
+                    -ClassName 'waves' } |
                 Should -Throw -ErrorId "ClassUnknown,$HeatmapCommand"
         }
 

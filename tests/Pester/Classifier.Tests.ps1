@@ -137,7 +137,8 @@ Describe 'New-DlClassifier' {
             # A pipeline of its own has no host to prompt, so missing mandatory parameters fail at once.
             $pipeline = [powershell]::Create()
             try {
-                $null = $pipeline.AddCommand((Get-Command -Name New-DlClassifier)).AddParameter('ClassName', @('a', 'b'))
+                $null = $pipeline.AddCommand((Get-Command -Name New-DlClassifier)).
+                    AddParameter('ClassName', @('a', 'b'))
                 $thrown = $null
                 try {
                     $null = $pipeline.Invoke()

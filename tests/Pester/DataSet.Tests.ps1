@@ -270,7 +270,8 @@ Describe 'Import-DlDataSet' {
 
         Context 'an unreadable image' {
             BeforeAll {
-                $BrokenRoot = New-DlTestDataSet -Path "$TestDrive/broken" -ClassCount ([ordered]@{ a = 3; b = 2 }) -Size 8
+                $BrokenRoot = New-DlTestDataSet -Path "$TestDrive/broken" -ClassCount ([ordered]@{ a = 3; b = 2 }) `
+                    -Size 8
                 $BrokenFile = Join-Path $BrokenRoot 'b/x.png'
                 Set-Content -LiteralPath $BrokenFile -Value 'this is text, not a picture'
             }
@@ -300,7 +301,8 @@ Describe 'Import-DlDataSet' {
             }
 
             It 'throws DataSetInvalid naming the root' {
-                $thrown = { Import-DlDataSet -Path $EmptyRoot } | Should -Throw -ErrorId "DataSetInvalid,$ImportCommand" -PassThru
+                $thrown = { Import-DlDataSet -Path $EmptyRoot } |
+                    Should -Throw -ErrorId "DataSetInvalid,$ImportCommand" -PassThru
 
                 $thrown.TargetObject | Should -Be $EmptyRoot
                 $thrown.Exception.Message | Should -BeLike "*'b'*"
@@ -362,7 +364,8 @@ Describe 'Import-DlDataSet' {
             $verbose = Import-DlDataSet -Path $ClutterRoot -Verbose 4>&1 |
                 Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
 
-            $verbose | Should -Contain "Skipped '$(Join-Path $ClutterRoot 'b/notes.txt')': not an image file name ending."
+            $notes = Join-Path $ClutterRoot 'b/notes.txt'
+            $verbose | Should -Contain "Skipped '$notes': not an image file name ending."
         }
     }
 }

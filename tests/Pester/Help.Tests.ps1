@@ -51,7 +51,8 @@ Describe '<Name>' -ForEach $Commands {
             if (-not (Get-HelpText -Description (Get-HelpProperty -InputObject $help -Name 'description')).Trim()) {
                 $missing.Add('description')
             }
-            $examples = Get-HelpProperty -InputObject (Get-HelpProperty -InputObject $help -Name 'examples') -Name 'example'
+            $examples = Get-HelpProperty -InputObject (Get-HelpProperty -InputObject $help -Name 'examples') `
+                -Name 'example'
             if (@($examples | Where-Object { $_ }).Count -eq 0) {
                 $missing.Add('example')
             }

@@ -338,17 +338,16 @@ Describe 'Import-DlClassifier' {
                 'manifest.json' = [System.Text.Encoding]::UTF8.GetBytes('{ "Format": ')
                 'weights.bin'   = $Weights
             }
-            New-ZipFile -Path "$Damaged/other-format.dlc" -Entry @{
-                'manifest.json' = [System.Text.Encoding]::UTF8.GetBytes(($ManifestText -replace '"Format": "DlClassifier"', '"Format": "Other"'))
-                'weights.bin'   = $Weights
+            New-ZipFile -Path "$Damaged/random-weights.dlc" -Entry @{
+                'manifest.json' = $Manifest
+                'weights.bin'   = $noise
             }
-            New-ZipFile -Path "$Damaged/newer.dlc" -Entry @{
-                'manifest.json' = [System.Text.Encoding]::UTF8.GetBytes(($ManifestText -replace '"FormatVersion": 1', '"FormatVersion": 99'))
-                'weights.bin'   = $Weights
-            }
-            New-ZipFile -Path "$Damaged/random-weights.dlc" -Entry @{ 'manifest.json' = $Manifest; 'weights.bin' = $noise }
-            # Hand-edited manifests with values that Set-DlClassifierParam or training would never produce.
+            # Hand-edited manifests: another format, a newer version, a third class the weights lack, and values
+            # that Set-DlClassifierParam or training would never produce.
             $edits = @{
+                'other-format'      = @('"Format": "DlClassifier"', '"Format": "Other"')
+                'newer'             = @('"FormatVersion": 1', '"FormatVersion": 99')
+                'wrong-weights'     = @('"bars",', '"bars", "dots",')
                 'bad-device'        = @('"Device": "auto"', '"Device": "gpu"')
                 'bad-batch-size'    = @('"BatchSize": 4', '"BatchSize": 0')
                 'bad-normalization' = @('"NormalizationMean": \[', '"NormalizationMean": [ 0.5, 0.5, ')
@@ -360,10 +359,6 @@ Describe 'Import-DlClassifier' {
                     'manifest.json' = [System.Text.Encoding]::UTF8.GetBytes($text)
                     'weights.bin'   = $Weights
                 }
-            }
-            New-ZipFile -Path "$Damaged/wrong-weights.dlc" -Entry @{
-                'manifest.json' = [System.Text.Encoding]::UTF8.GetBytes(($ManifestText -replace '"bars",', '"bars", "dots",'))
-                'weights.bin'   = $Weights
             }
         }
 

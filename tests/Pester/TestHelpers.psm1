@@ -107,7 +107,8 @@ function New-DlTestPng {
         [System.Array]::Fill($Pixels, $Fill)
     }
     if ($Pixels.Length -ne $rowLength * $Height) {
-        throw "A ${Width}x${Height} image with $Channels channel(s) needs $($rowLength * $Height) bytes, not $($Pixels.Length)."
+        $needed = $rowLength * $Height
+        throw "A ${Width}x${Height} image with $Channels channel(s) needs $needed bytes, not $($Pixels.Length)."
     }
 
     # Each scanline starts with its filter type; 0 leaves the bytes as they are.
@@ -197,7 +198,8 @@ function New-DlTestDataSet {
         $folder = Join-Path $root $className
         $null = New-Item -Path $folder -ItemType Directory -Force
         for ($i = 0; $i -lt $ClassCount[$className]; $i++) {
-            $pixels = Get-DlTestPattern -ClassIndex $classIndex -Seed ($Seed * 7919 + $classIndex * 1000 + $i) -Size $Size
+            $imageSeed = $Seed * 7919 + $classIndex * 1000 + $i
+            $pixels = Get-DlTestPattern -ClassIndex $classIndex -Seed $imageSeed -Size $Size
             $null = New-DlTestPng -Path (Join-Path $folder ('{0}_{1:D3}.png' -f $className, $i)) -Width $Size `
                 -Height $Size -Pixels $pixels
         }

@@ -58,7 +58,8 @@ Describe 'Start-DlTraining' {
         }
 
         It 'takes as best epoch the first epoch that reached the lowest validation error' {
-            $first = $Result.History | Where-Object ValidationError -EQ $Result.BestValidationError | Select-Object -First 1
+            $first = $Result.History | Where-Object ValidationError -EQ $Result.BestValidationError |
+                Select-Object -First 1
 
             $Result.BestEpoch | Should -Be $first.Epoch
             $first.IsBest | Should -BeTrue
@@ -352,7 +353,9 @@ Describe 'Start-DlTraining' {
             $folder = Join-Path $TestDrive 'checkpoint-is-a-folder'
             $null = New-Item -Path $folder -ItemType Directory -Force
 
-            $thrown = { Start-DlTraining -Classifier (New-TinyClassifier -Epochs 1) -DataSet $DataSet -CheckpointPath $folder } |
+            $classifier = New-TinyClassifier -Epochs 1
+
+            $thrown = { Start-DlTraining -Classifier $classifier -DataSet $DataSet -CheckpointPath $folder } |
                 Should -Throw -ErrorId "WriteFailed,$TrainCommand" -PassThru
 
             $thrown.TargetObject | Should -Be $folder
