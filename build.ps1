@@ -115,9 +115,15 @@ function Invoke-BuildTask {
     }
 
     if ($Runtime -ne $HostRuntime) {
-        Write-Step "skip the import check: built for $Runtime on $HostRuntime"
+        Write-Step "skip the help and the import check: built for $Runtime on $HostRuntime"
         return
     }
+    Write-Step 'compile help from docs/'
+    Invoke-NativeCommand dotnet @(
+        'pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $RepositoryRoot 'build/ConvertTo-MamlHelp.ps1'),
+        '-ModuleFolder', $ModuleFolder, '-DocsFolder', (Join-Path $RepositoryRoot 'docs')
+    )
+
     Write-Step 'check that the module imports in a fresh PowerShell'
     $check = '$ErrorActionPreference = ''Stop''; Import-Module $env:DLCLASSIFIER_MODULE_PATH; ' +
         '$commands = @(Get-Command -Module DlClassifier); ' +

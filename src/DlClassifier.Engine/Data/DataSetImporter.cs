@@ -14,6 +14,9 @@ public sealed class FolderImportOptions
     /// <summary>Called once per file or folder passed over as clutter.</summary>
     public Action<SkippedFile>? OnSkipped { get; init; }
 
+    /// <summary>Called with the name of each class left out because it has no image.</summary>
+    public Action<string>? OnEmptyClassSkipped { get; init; }
+
     /// <summary>Called with (files done, files in all) while images are read.</summary>
     public Action<int, int>? OnProgress { get; init; }
 
@@ -77,6 +80,7 @@ public static class DataSetImporter
                     "classes out.");
             }
             filesByClass.Remove(entry.Key);
+            options.OnEmptyClassSkipped?.Invoke(entry.Key);
         }
 
         string[] classNames = filesByClass.Keys.ToArray();

@@ -54,6 +54,8 @@ public static class ImageReader
     /// (stretched) to the requested size. Grey images are repeated into three channels and colour images
     /// are reduced to luminance as the network asks.
     /// </summary>
+    /// <exception cref="InvalidDataException">The file cannot be opened (it was moved, deleted or locked since
+    /// it was listed) or is not an image that can be decoded.</exception>
     public static float[] ReadPlanar(string path, int width, int height, int channels)
     {
         try
@@ -65,6 +67,10 @@ public static class ImageReader
                                       or NotSupportedException or ImageFormatException)
         {
             throw new InvalidDataException($"'{path}' is not a readable image: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"'{path}' cannot be read: {e.Message}", e);
         }
     }
 

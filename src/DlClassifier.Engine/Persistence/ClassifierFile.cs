@@ -133,6 +133,9 @@ public static class ClassifierFile
             manifest.ImageChannels, float.IsFinite, "finite number");
         RequireNormalization(path, manifest.NormalizationStd, nameof(ClassifierManifest.NormalizationStd),
             manifest.ImageChannels, value => float.IsFinite(value) && value > 0, "positive finite number");
+
+        // Hyperparameters the cmdlets never write would otherwise load and then break the next training.
+        manifest.Parameters?.Validate();
         return manifest;
     }
 

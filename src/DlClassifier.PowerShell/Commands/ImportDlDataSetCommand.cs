@@ -12,6 +12,10 @@ public sealed class ImportDlDataSetCommand : DlCmdlet
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
 
+    private static readonly StringComparer PathComparer = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS()
+        ? StringComparer.OrdinalIgnoreCase
+        : StringComparer.Ordinal;
+
     private readonly List<string> roots = new();
 
     /// <summary>The folders that hold one folder per class; wildcards are expanded.</summary>
@@ -37,7 +41,13 @@ public sealed class ImportDlDataSetCommand : DlCmdlet
         {
             if (Directory.Exists(root))
             {
-                roots.Add(root);
+                // A root named twice (or by a path and a wildcard) would import every image twice, and the
+                // split could then put one image into training and test at once.
+                string folder = System.IO.Path.TrimEndingDirectorySeparator(root);
+                if (!roots.Contains(folder, PathComparer))
+                {
+                    roots.Add(folder);
+                }
             }
             else
             {
@@ -56,6 +66,7 @@ public sealed class ImportDlDataSetCommand : DlCmdlet
         }
         var problems = new List<ImportProblem>();
         var skipped = new List<SkippedFile>();
+        var emptyClasses = new List<string>();
         DlDataSet dataSet;
         try
         {
@@ -65,6 +76,7 @@ public sealed class ImportDlDataSetCommand : DlCmdlet
                     SkipEmptyClasses = SkipEmptyClass,
                     OnProblem = problem => { lock (problems) { problems.Add(problem); } },
                     OnSkipped = file => { lock (skipped) { skipped.Add(file); } },
+                    OnEmptyClassSkipped = name => { lock (emptyClasses) { emptyClasses.Add(name); } },
                     OnProgress = (done, total) => reporter.Progress(new Engine.ProgressUpdate(
                         0, "Importing images", $"{done} of {total} files", total == 0 ? 1 : (double)done / total, null)),
                 }));
@@ -78,6 +90,10 @@ public sealed class ImportDlDataSetCommand : DlCmdlet
         foreach (SkippedFile file in skipped)
         {
             WriteVerbose($"Skipped '{file.Path}': {file.Reason}.");
+        }
+        foreach (string name in emptyClasses)
+        {
+            WriteWarning($"The class folder '{name}' holds no image and was left out of the data set.");
         }
         foreach (ImportProblem problem in problems)
         {

@@ -45,13 +45,21 @@ public sealed class ShowDlHeatmapCommand : DlCmdlet
 
     protected override void BeginProcessing()
     {
-        outputFolder = ResolveOutputPath(OutputDirectory);
-        Directory.CreateDirectory(outputFolder);
+        // The class is checked first, so that a refused call leaves no folder behind.
         if (ClassName is not null && !Classifier.ClassNames.Contains(ClassName, StringComparer.Ordinal))
         {
             Terminate(new ArgumentException(
                     $"'{ClassName}' is not one of the classes ({string.Join(", ", Classifier.ClassNames)})."),
                 ErrorIds.ClassUnknown, ErrorCategory.InvalidArgument, ClassName);
+        }
+        outputFolder = ResolveOutputPath(OutputDirectory);
+        try
+        {
+            Directory.CreateDirectory(outputFolder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Terminate(e, ErrorIds.WriteFailed, ErrorCategory.WriteError, outputFolder);
         }
     }
 

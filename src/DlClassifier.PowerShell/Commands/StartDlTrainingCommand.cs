@@ -64,5 +64,10 @@ public sealed class StartDlTrainingCommand : DlCmdlet
         {
             Terminate(e, ErrorIds.TrainingFailed, ErrorCategory.InvalidOperation, Classifier);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Images that cannot be read surface as InvalidDataException, so what is left is the checkpoint write.
+            Terminate(e, ErrorIds.WriteFailed, ErrorCategory.WriteError, options.CheckpointPath);
+        }
     }
 }

@@ -1,0 +1,232 @@
+Set-StrictMode -Version Latest
+
+BeforeAll {
+    Import-Module -Name (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module -Name (Get-DlModulePath) -Force -ErrorAction Stop
+
+    $InvokeCommand = 'DlClassifier.PowerShell.Commands.InvokeDlClassifierCommand'
+
+    $DataRoot = New-DlTestDataSet -Path "$TestDrive/data" -ClassCount ([ordered]@{ stripes = 8; bars = 8 })
+    $DataSet = Import-DlDataSet -Path $DataRoot | Split-DlDataSet
+    $Classifier = New-DlClassifier -DataSet $DataSet |
+        Set-DlClassifierParam -Epochs 2 -BatchSize 4 -LearningRate 0.01 -Seed 3 -Threads 1 -PassThru
+    $null = Start-DlTraining -Classifier $Classifier -DataSet $DataSet
+    $Images = @($DataSet.Samples.Path)
+
+    function Assert-SamePrediction {
+        # Two predictions for one image agree in path, class and every probability to within 1e-5.
+        param($Expected, $Actual)
+
+        $Actual.Path | Should -Be $Expected.Path
+        $Actual.ClassName | Should -BeExactly $Expected.ClassName
+        foreach ($name in $Expected.Probabilities.Keys) {
+            [math]::Abs($Actual.Probabilities[$name] - $Expected.Probabilities[$name]) |
+                Should -BeLessThan 1e-5 -Because "$name of $($Expected.Path)"
+        }
+    }
+}
+
+Describe 'Invoke-DlClassifier' {
+    Context 'parameters' {
+        It 'gives every class a probability, in class order, summing to 1' {
+            $predictions = Invoke-DlClassifier -Classifier $Classifier -Path $Images
+
+            foreach ($prediction in $predictions) {
+                @($prediction.Probabilities.Keys) | Should -Be $Classifier.ClassNames
+                $sum = ($prediction.Probabilities.Values | Measure-Object -Sum).Sum
+                [math]::Abs($sum - 1) | Should -BeLessThan 1e-5
+            }
+        }
+
+        It 'names the most probable class with its probability as confidence' {
+            $predictions = Invoke-DlClassifier -Classifier $Classifier -Path $Images
+
+            foreach ($prediction in $predictions) {
+                $highest = ($prediction.Probabilities.Values | Measure-Object -Maximum).Maximum
+                $prediction.Confidence | Should -Be $highest
+                $prediction.Probabilities[$prediction.ClassName] | Should -Be $highest
+            }
+        }
+
+        It 'writes one prediction per image in the order given' {
+            $predictions = @(Invoke-DlClassifier -Classifier $Classifier -Path $Images)
+
+            $predictions | Should -HaveCount $Images.Count
+            $predictions.Path | Should -Be $Images
+        }
+
+        It 'predicts the same with -BatchSize <BatchSize> as with -BatchSize 64' -TestCases @(
+            @{ BatchSize = 1 }
+            @{ BatchSize = 3 }
+        ) {
+            $expected = @(Invoke-DlClassifier -Classifier $Classifier -Path $Images -BatchSize 64)
+
+            $actual = @(Invoke-DlClassifier -Classifier $Classifier -Path $Images -BatchSize $BatchSize)
+
+            $actual | Should -HaveCount $expected.Count
+            for ($i = 0; $i -lt $expected.Count; $i++) {
+                Assert-SamePrediction -Expected $expected[$i] -Actual $actual[$i]
+            }
+        }
+
+        It 'predicts the same for an image alone as among others' {
+            $among = @(Invoke-DlClassifier -Classifier $Classifier -Path $Images)
+
+            $alone = Invoke-DlClassifier -Classifier $Classifier -Path $Images[5]
+
+            Assert-SamePrediction -Expected $among[5] -Actual $alone
+        }
+
+        It 'predicts as Measure-DlClassifier evaluates' {
+            $evaluation = Measure-DlClassifier -Classifier $Classifier -DataSet $DataSet -Split All
+            $predictions = @(Invoke-DlClassifier -Classifier $Classifier -Path $evaluation.Images.Path)
+
+            for ($i = 0; $i -lt $predictions.Count; $i++) {
+                $predictions[$i].ClassName | Should -BeExactly $evaluation.Images[$i].PredictedClass
+                [math]::Abs($predictions[$i].Confidence - $evaluation.Images[$i].Confidence) | Should -BeLessThan 1e-6
+            }
+        }
+
+        It 'classifies an image of another size and colour layout' {
+            $odd = New-DlTestPng -Path "$TestDrive/odd/wide-colour.png" -Width 30 -Height 12 -Channels 3 -Fill 90
+
+            $prediction = Invoke-DlClassifier -Classifier $Classifier -Path $odd
+
+            $prediction.ClassName | Should -BeIn $Classifier.ClassNames
+            [math]::Abs(($prediction.Probabilities.Values | Measure-Object -Sum).Sum - 1) | Should -BeLessThan 1e-5
+        }
+
+        It 'expands a wildcard path' {
+            $predictions = @(Invoke-DlClassifier -Classifier $Classifier -Path (Join-Path $DataRoot 'bars/*.png'))
+
+            $predictions | Should -HaveCount 8
+        }
+
+        It 'resolves a relative path against the current location' {
+            Push-Location -LiteralPath $DataRoot
+            try {
+                $prediction = Invoke-DlClassifier -Classifier $Classifier -Path ./bars/bars_000.png
+            }
+            finally {
+                Pop-Location
+            }
+
+            $prediction.Path | Should -Be (Join-Path $DataRoot 'bars/bars_000.png')
+        }
+
+        It 'takes a file name with brackets literally with -LiteralPath' {
+            $file = Join-Path $TestDrive 'odd/part [1].png'
+            Copy-Item -LiteralPath $Images[0] -Destination $file
+
+            $prediction = Invoke-DlClassifier -Classifier $Classifier -LiteralPath $file
+
+            $prediction.Path | Should -Be $file
+        }
+
+        It 'warns that an untrained classifier predicts at random' {
+            $untrained = New-DlClassifier -DataSet $DataSet
+
+            $null = Invoke-DlClassifier -Classifier $untrained -Path $Images[0] -WarningVariable warnings `
+                -WarningAction SilentlyContinue
+
+            $warnings | Should -HaveCount 1
+            "$($warnings[0])" | Should -BeLike '*not been trained*'
+        }
+
+        It 'does not warn for a trained classifier' {
+            $null = Invoke-DlClassifier -Classifier $Classifier -Path $Images[0] -WarningVariable warnings
+
+            $warnings | Should -HaveCount 0
+        }
+    }
+
+    Context 'pipeline' {
+        It 'takes paths from the pipeline' {
+            $predictions = @($Images | Invoke-DlClassifier -Classifier $Classifier)
+
+            $predictions.Path | Should -Be $Images
+        }
+
+        It 'takes the files that Get-ChildItem writes' {
+            $files = @(Get-ChildItem -LiteralPath (Join-Path $DataRoot 'stripes') -File)
+
+            $predictions = @($files | Invoke-DlClassifier -Classifier $Classifier)
+
+            $predictions | Should -HaveCount $files.Count
+            $predictions.Path | Should -Be $files.FullName
+        }
+
+        It 'keeps the input order across batches when more images arrive than fit one batch' {
+            $predictions = @($Images | Invoke-DlClassifier -Classifier $Classifier -BatchSize 3)
+
+            $predictions.Path | Should -Be $Images
+        }
+
+        It 'takes the image results of an evaluation by their path' {
+            $evaluation = Measure-DlClassifier -Classifier $Classifier -DataSet $DataSet
+
+            $predictions = @(Get-DlImageResult -Evaluation $evaluation | Invoke-DlClassifier -Classifier $Classifier)
+
+            $predictions | Should -HaveCount $evaluation.ImageCount
+        }
+    }
+
+    Context 'progress' {
+        It 'completes its progress record' {
+            $run = Invoke-DlCommandInOwnPipeline -Name Invoke-DlClassifier -Parameter @{
+                Classifier = $Classifier; Path = $Images
+            }
+
+            $run.Output | Should -HaveCount $Images.Count
+            $run.Progress[-1].RecordType | Should -Be 'Completed'
+        }
+    }
+
+    Context 'errors' {
+        BeforeAll {
+            $Broken = Join-Path $TestDrive 'broken/x.png'
+            $null = New-Item -Path $Broken -ItemType File -Force -Value 'not a picture'
+        }
+
+        It 'writes one ImageUnreadable error with -BatchSize <BatchSize> and predicts the others' -TestCases @(
+            @{ BatchSize = 1 }
+            @{ BatchSize = 64 }
+        ) {
+            $paths = @($Images[0], $Broken, $Images[1])
+
+            $predictions = @($paths | Invoke-DlClassifier -Classifier $Classifier -BatchSize $BatchSize `
+                    -ErrorVariable problems -ErrorAction SilentlyContinue)
+
+            $predictions.Path | Should -Be @($Images[0], $Images[1])
+            $problems | Should -HaveCount 1
+            $problems[0].FullyQualifiedErrorId | Should -Be "ImageUnreadable,$InvokeCommand"
+            $problems[0].CategoryInfo.Category | Should -Be 'InvalidData'
+            $problems[0].TargetObject | Should -Be $Broken
+        }
+
+        It 'stops at an unreadable file with -ErrorAction Stop' {
+            { Invoke-DlClassifier -Classifier $Classifier -Path $Broken -ErrorAction Stop } |
+                Should -Throw -ErrorId "ImageUnreadable,$InvokeCommand"
+        }
+
+        It 'writes a PathNotFound error for a missing file and predicts the others' {
+            $missing = Join-Path $TestDrive 'nowhere.png'
+
+            $predictions = @(Invoke-DlClassifier -Classifier $Classifier -Path $missing, $Images[0] `
+                    -ErrorVariable problems -ErrorAction SilentlyContinue)
+
+            $predictions.Path | Should -Be @($Images[0])
+            $problems | Should -HaveCount 1
+            $problems[0].FullyQualifiedErrorId | Should -Be "PathNotFound,$InvokeCommand"
+            $problems[0].TargetObject | Should -Be $missing
+        }
+
+        It 'rejects -BatchSize <BatchSize> by parameter validation' -TestCases @(
+            @{ BatchSize = 0 }
+            @{ BatchSize = 4097 }
+        ) {
+            { Invoke-DlClassifier -Classifier $Classifier -Path $Images[0] -BatchSize $BatchSize } |
+                Should -Throw -ErrorId "ParameterArgumentValidationError,$InvokeCommand"
+        }
+    }
+}
