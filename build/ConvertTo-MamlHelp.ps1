@@ -152,6 +152,8 @@ function Write-ParameterElement {
     $Writer.WriteEndElement()
 }
 
+$ModuleFolder = (Resolve-Path -LiteralPath $ModuleFolder).ProviderPath
+$DocsFolder = (Resolve-Path -LiteralPath $DocsFolder).ProviderPath
 Import-Module (Join-Path $ModuleFolder 'DlClassifier.psd1') -Force
 $common = @([System.Management.Automation.Cmdlet]::CommonParameters) +
     @([System.Management.Automation.Cmdlet]::OptionalCommonParameters)
@@ -234,16 +236,15 @@ try {
 
         $writer.WriteStartElement('command', 'examples', $commandNamespace)
         foreach ($example in (Split-MarkdownSection -Text (& $section 'EXAMPLES') -Marker '###').GetEnumerator()) {
-            $code = @(Get-CodeBlock $example.Value)
+            [string[]] $code = Get-CodeBlock $example.Value
             $writer.WriteStartElement('command', 'example', $commandNamespace)
             $writer.WriteElementString('maml', 'title', $mamlNamespace, "---------- $($example.Key) ----------")
-            $writer.WriteElementString('dev', 'code', $devNamespace, $(if ($code.Count) { $code[0] } else { '' }))
+            # The command and the output it gives read as one block, as at the console; prose follows it.
+            $writer.WriteElementString('dev', 'code', $devNamespace, ($code -join "`n`n"))
             $writer.WriteStartElement('dev', 'remarks', $devNamespace)
+            $writer.WriteElementString('maml', 'para', $mamlNamespace, '')
             foreach ($paragraph in Get-Paragraph $example.Value) {
                 $writer.WriteElementString('maml', 'para', $mamlNamespace, $paragraph)
-            }
-            foreach ($output in $code | Select-Object -Skip 1) {
-                $writer.WriteElementString('maml', 'para', $mamlNamespace, $output)
             }
             $writer.WriteEndElement()
             $writer.WriteEndElement()
