@@ -3,8 +3,9 @@ namespace DlClassifier.Engine.Evaluation;
 /// <summary>Metrics computed from a confusion matrix (rows = true class, columns = predicted class).</summary>
 /// <remarks>
 /// Precision_k = C[k,k] / Σ_i C[i,k]; recall_k = C[k,k] / Σ_j C[k,j]; F_k = 2·P·R / (P + R). A ratio with a
-/// zero denominator is undefined (null) and left out of the macro averages, as scikit-learn's
-/// zero_division="warn" reports it, rather than counted as 0.
+/// zero denominator is undefined (null) and left out of the macro averages rather than counted as 0. The
+/// one exception is the F-score of a class that has images but is never predicted: its recall is 0, so its
+/// F-score is 0 (the limit of 2·P·R / (P + R) as R goes to 0), as scikit-learn also reports it.
 /// </remarks>
 public static class ClassificationMetrics
 {
@@ -23,8 +24,10 @@ public static class ClassificationMetrics
             }
             double? precision = predicted == 0 ? null : (double)truePositives / predicted;
             double? recall = actual == 0 ? null : (double)truePositives / actual;
-            double? fScore = precision is null || recall is null ? null
-                : precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+            // A class with images that is never predicted has recall 0, and F tends to 0 as recall does, whatever
+            // the undefined precision: counting it as 0 keeps the worst class in the macro F-score.
+            double? fScore = recall is null ? null
+                : precision is null || precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
             metrics[c] = new DlClassMetrics
             {
                 ClassName = classNames[c], Precision = precision, Recall = recall, FScore = fScore, Support = actual,

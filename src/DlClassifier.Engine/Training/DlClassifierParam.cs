@@ -19,7 +19,10 @@ public enum LearningRateSchedule
     /// <summary>Multiplied by <see cref="DlClassifierParam.StepFactor"/> at each of <see cref="DlClassifierParam.StepEpochs"/>.</summary>
     Step,
 
-    /// <summary>Falls from the set value to zero along a half cosine over all epochs (Loshchilov and Hutter, 2017).</summary>
+    /// <summary>
+    /// Falls from the set value towards zero along a half cosine over the epochs of the run (Loshchilov and
+    /// Hutter, 2017); the last epoch trains at a small, non-zero rate.
+    /// </summary>
     Cosine,
 }
 

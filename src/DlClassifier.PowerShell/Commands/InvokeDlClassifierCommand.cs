@@ -48,7 +48,17 @@ public sealed class InvokeDlClassifierCommand : DlCmdlet
     protected override void ProcessRecord()
     {
         bool literal = ParameterSetName == LiteralPathSet;
-        pending.AddRange(ResolveExisting(literal ? LiteralPath : Path, literal).Where(p => !Directory.Exists(p)));
+        foreach (string path in ResolveExisting(literal ? LiteralPath : Path, literal))
+        {
+            if (Directory.Exists(path))
+            {
+                WriteError(Error(new ArgumentException(
+                        $"'{path}' is a folder. Give image files, for example: Get-ChildItem {path} -File | Invoke-DlClassifier"),
+                    ErrorIds.ImageUnreadable, ErrorCategory.InvalidArgument, path));
+                continue;
+            }
+            pending.Add(path);
+        }
         if (pending.Count >= BatchSize)
         {
             Flush();

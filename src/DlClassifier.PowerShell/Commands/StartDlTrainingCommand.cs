@@ -60,6 +60,11 @@ public sealed class StartDlTrainingCommand : DlCmdlet
         {
             Terminate(e, ErrorIds.ImageUnreadable, ErrorCategory.InvalidData, DataSet);
         }
+        catch (ArgumentOutOfRangeException e)
+        {
+            // Reachable when a script edits $classifier.Parameters directly instead of through Set-DlClassifierParam.
+            Terminate(e, ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument, e.ActualValue);
+        }
         catch (InvalidOperationException e)
         {
             Terminate(e, ErrorIds.TrainingFailed, ErrorCategory.InvalidOperation, Classifier);

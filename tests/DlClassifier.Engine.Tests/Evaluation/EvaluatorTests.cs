@@ -73,7 +73,7 @@ public sealed class EvaluatorTests
     }
 
     [Fact]
-    public void Summarize_NeverPredictedClass_HasNullPrecisionAndIsLeftOutOfMacroPrecision()
+    public void Summarize_NeverPredictedClass_HasNullPrecisionZeroFScoreAndIsLeftOutOfMacroPrecision()
     {
         //        a  b  c
         //   a    2  0  0     precision a = 2/3
@@ -89,8 +89,10 @@ public sealed class EvaluatorTests
         DlEvaluation evaluation = Evaluator.Summarize(new[] { "a", "b", "c" }, paths, labels, probabilities, "Test");
 
         Assert.Null(evaluation.PerClass[2].Precision);
-        Assert.Null(evaluation.PerClass[2].FScore);
+        Assert.Equal(0.0, evaluation.PerClass[2].FScore);
         Assert.Equal(0.0, evaluation.PerClass[2].Recall);
+        // F a = 2·(2/3)·1/(2/3 + 1) = 4/5, F b = 1/2, F c = 0 → (4/5 + 1/2 + 0) / 3 = 13/30.
+        Assert.Equal(13.0 / 30, evaluation.MacroFScore!.Value, Tolerance);
         // (2/3 + 1/2) / 2 = 7/12.
         Assert.Equal(7.0 / 12, evaluation.MacroPrecision!.Value, Tolerance);
         // Recall 1, 1/2, 0 → 1/2.
