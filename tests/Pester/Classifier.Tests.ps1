@@ -96,10 +96,10 @@ Describe 'New-DlClassifier' {
             $parameters = New-DlClassifier -DataSet $Mixed | Get-DlClassifierParam
 
             $parameters.BatchSize | Should -Be 64
-            $parameters.LearningRate | Should -Be 0.05
+            $parameters.LearningRate | Should -Be 0.02
             $parameters.Momentum | Should -Be 0.9
             $parameters.WeightPrior | Should -Be 5e-4
-            $parameters.Epochs | Should -Be 20
+            $parameters.Epochs | Should -Be 30
             $parameters.Solver | Should -Be 'Sgd'
             $parameters.Schedule | Should -Be 'Cosine'
             $parameters.Augmentation | Should -Be 'FlipHorizontal, Shift'
@@ -233,12 +233,12 @@ Describe 'Set-DlClassifierParam' {
             $classifier = New-DlClassifier -ClassName 'a', 'b' -ImageWidth 16 -ImageHeight 16 -ImageChannels 1
 
             Set-DlClassifierParam -Classifier $classifier -BatchSize 8 -Epochs 5
-            Set-DlClassifierParam -Classifier $classifier -LearningRate 0.02
+            Set-DlClassifierParam -Classifier $classifier -LearningRate 0.03
 
             $parameters = Get-DlClassifierParam -Classifier $classifier
             $parameters.BatchSize | Should -Be 8
             $parameters.Epochs | Should -Be 5
-            $parameters.LearningRate | Should -Be 0.02
+            $parameters.LearningRate | Should -Be 0.03
             $parameters.Momentum | Should -Be 0.9
         }
 
@@ -315,7 +315,7 @@ Describe 'Set-DlClassifierParam' {
 
             { Set-DlClassifierParam -Classifier $classifier -Epochs 3 -Device 'gpu' } | Should -Throw
 
-            (Get-DlClassifierParam -Classifier $classifier).Epochs | Should -Be 20
+            (Get-DlClassifierParam -Classifier $classifier).Epochs | Should -Be 30
             (Get-DlClassifierParam -Classifier $classifier).Device | Should -Be 'auto'
         }
     }
@@ -372,7 +372,7 @@ Describe 'Get-DlClassifierParam' {
             $result = @($Classifier, $second | Get-DlClassifierParam)
 
             $result | Should -HaveCount 2
-            $result.Epochs | Should -Be @(20, 4)
+            $result.Epochs | Should -Be @(30, 4)
         }
     }
 }

@@ -114,7 +114,7 @@ Describe 'DlClassifier.Format.ps1xml' {
     }
 
     Context 'undefined metrics' {
-        It 'shows a null precision as n/a and a defined recall as a percentage' {
+        It 'shows a null precision as n/a and a defined recall and F-score as percentages' {
             # Nothing is predicted as B, so the precision of B has a zero denominator and is null.
             $metrics = [DlClassifier.Engine.Evaluation.ClassificationMetrics]::PerClass(
                 [string[]]@('A', 'B'), [long[][]]@([long[]]@(2, 0), [long[]]@(1, 0)))
@@ -122,7 +122,9 @@ Describe 'DlClassifier.Format.ps1xml' {
 
             $rowOfB = ($metrics | Out-String) -split '\r?\n' | Where-Object { $_ -match '^B\s' }
 
-            $rowOfB | Should -Match ('^B\s+n/a\s+' + [regex]::Escape('{0:N2} %' -f 0) + '\s+n/a\s+1$')
+            # Its recall is 0, and so is its F-score: the limit of 2PR/(P+R) as R goes to 0.
+            $zero = [regex]::Escape('{0:N2} %' -f 0)
+            $rowOfB | Should -Match ('^B\s+n/a\s+' + $zero + '\s+' + $zero + '\s+1$')
         }
 
         It 'shows the errors of an epoch that was not evaluated as n/a' {

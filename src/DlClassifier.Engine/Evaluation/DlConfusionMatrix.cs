@@ -59,26 +59,30 @@ public sealed class DlConfusionMatrix
     public DlConfusionPair[] MostConfused { get; }
 
     /// <summary>The matrix as an aligned text table with class names, rows = true class.</summary>
+    /// <remarks>Each column is as wide as its own class name or widest value, so the table stays narrow.</remarks>
     public string ToTable()
     {
-        int nameWidth = Math.Max("True \\ Predicted".Length, ClassNames.Max(n => n.Length));
+        const string corner = "True \\ Predicted";
+        int nameWidth = Math.Max(corner.Length, ClassNames.Max(n => n.Length));
         string Cell(double value) => IsRelative
             ? value.ToString("P1", CultureInfo.CurrentCulture)
             : value.ToString("0", CultureInfo.CurrentCulture);
-        int cellWidth = Math.Max(ClassNames.Max(n => n.Length), Values.SelectMany(r => r).Select(v => Cell(v).Length).DefaultIfEmpty(1).Max());
+        int[] widths = Enumerable.Range(0, ClassNames.Length)
+            .Select(c => Math.Max(ClassNames[c].Length, Values.Max(row => Cell(row[c]).Length)))
+            .ToArray();
         var text = new StringBuilder();
-        text.Append("True \\ Predicted".PadRight(nameWidth));
-        foreach (string name in ClassNames)
+        text.Append(corner.PadRight(nameWidth));
+        for (int c = 0; c < ClassNames.Length; c++)
         {
-            text.Append("  ").Append(name.PadLeft(cellWidth));
+            text.Append("  ").Append(ClassNames[c].PadLeft(widths[c]));
         }
         text.AppendLine();
         for (int t = 0; t < ClassNames.Length; t++)
         {
             text.Append(ClassNames[t].PadRight(nameWidth));
-            foreach (double value in Values[t])
+            for (int c = 0; c < ClassNames.Length; c++)
             {
-                text.Append("  ").Append(Cell(value).PadLeft(cellWidth));
+                text.Append("  ").Append(Cell(Values[t][c]).PadLeft(widths[c]));
             }
             text.AppendLine();
         }

@@ -42,7 +42,8 @@ public static class Evaluator
             float[] p = probabilities[i];
             int predicted = ArgMax(p);
             counts[labels[i]][predicted]++;
-            double loss = -Math.Log(Math.Max(p[labels[i]], 1e-12));
+            // 0 − ln p rather than −ln p: a certain, correct answer has loss 0, not the −0 that CSV would show.
+            double loss = 0 - Math.Log(Math.Max(p[labels[i]], 1e-12));
             logLoss += loss;
             images[i] = new DlImageResult
             {

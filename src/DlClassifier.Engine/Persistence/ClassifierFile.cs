@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using DlClassifier.Engine.IO;
@@ -46,19 +47,33 @@ public static class ClassifierFile
 
     public static void Save(DlClassifier classifier, string path)
     {
+        byte[] weights;
+        using (var buffer = new MemoryStream())
+        {
+            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                lock (classifier.Gate)
+                {
+                    classifier.Network.save(writer);
+                }
+            }
+            weights = buffer.ToArray();
+        }
+        ClassifierManifest manifest = ClassifierManifest.From(classifier);
+        manifest.WeightsSha256 = Convert.ToHexString(SHA256.HashData(weights));
+
         AtomicFile.Write(path, stream =>
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-            using (Stream manifest = zip.CreateEntry(ManifestEntry, CompressionLevel.Optimal).Open())
+            using (Stream manifestStream = zip.CreateEntry(ManifestEntry, CompressionLevel.Optimal).Open())
             {
-                JsonSerializer.Serialize(manifest, ClassifierManifest.From(classifier), Json);
+                JsonSerializer.Serialize(manifestStream, manifest, Json);
             }
-            using Stream weights = zip.CreateEntry(WeightsEntry, CompressionLevel.Fastest).Open();
-            using var writer = new BinaryWriter(weights);
-            lock (classifier.Gate)
-            {
-                classifier.Network.save(writer);
-            }
+
+            // Float weights barely compress (deflate made them larger), so they are stored as they are; the
+            // manifest's hash of them catches damage that a stored entry would otherwise let through.
+            using Stream weightsStream = zip.CreateEntry(WeightsEntry, CompressionLevel.NoCompression).Open();
+            weightsStream.Write(weights);
         });
     }
 
@@ -84,6 +99,12 @@ public static class ClassifierFile
                 using Stream weights = weightsEntry.Open();
                 using var buffer = new MemoryStream();
                 weights.CopyTo(buffer);
+                if (manifest.WeightsSha256 is { } expected
+                    && !string.Equals(expected, Convert.ToHexString(SHA256.HashData(buffer.ToArray())),
+                        StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ClassifierFileException(fullPath, $"its {WeightsEntry} is damaged (hash mismatch).");
+                }
                 buffer.Position = 0;
                 using var reader = new BinaryReader(buffer);
                 classifier.Network.load(reader, strict: true);
@@ -188,6 +209,9 @@ internal sealed class ClassifierManifest
     public double? BestValidationError { get; set; }
 
     public DateTimeOffset? TestEvaluatedAt { get; set; }
+
+    /// <summary>The SHA-256 of weights.bin (hexadecimal), checked on load.</summary>
+    public string? WeightsSha256 { get; set; }
 
     public static ClassifierManifest From(DlClassifier classifier) => new()
     {

@@ -43,14 +43,15 @@ public sealed class ExportDlClassifierCommand : DlCmdlet
             Terminate(new IOException($"'{target}' is a folder. Give the path of the classifier file to write."),
                 ErrorIds.WriteFailed, ErrorCategory.InvalidArgument, target);
         }
+        // -WhatIf answers before the existence check, so it tells what would be written and writes nothing.
+        if (!ShouldProcess(target, "Save classifier"))
+        {
+            return;
+        }
         if (File.Exists(target) && !Force)
         {
             Terminate(new IOException($"The file '{target}' already exists. Use -Force to replace it."),
                 ErrorIds.FileExists, ErrorCategory.ResourceExists, target);
-        }
-        if (!ShouldProcess(target, "Save classifier"))
-        {
-            return;
         }
         try
         {

@@ -72,6 +72,13 @@ public sealed class ShowDlHeatmapCommand : DlCmdlet
             {
                 return;
             }
+            if (Directory.Exists(file))
+            {
+                WriteError(Error(new ArgumentException(
+                        $"'{file}' is a folder. Give image files, e.g. Get-ChildItem <folder> -File | Show-DlHeatmap"),
+                    ErrorIds.ImageUnreadable, ErrorCategory.InvalidArgument, file));
+                continue;
+            }
             string output = System.IO.Path.Combine(outputFolder!, UniqueName(file));
             WriteProgress(new ProgressRecord(0x1D1E, "Drawing heatmaps", $"{++done}: {System.IO.Path.GetFileName(file)}"));
             try
