@@ -46,7 +46,17 @@ public abstract class DlCmdlet : PSCmdlet
         }
         finally
         {
-            progress.CompleteAll();
+            // When Ctrl+C stops the pipeline, writing throws here; the worker then stops at its next check of the
+            // token. Waiting for it means the classifier is consistent (best weights restored) once we return.
+            ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+            try
+            {
+                progress.CompleteAll();
+            }
+            catch (PipelineStoppedException)
+            {
+                // The progress display went with the stopped pipeline.
+            }
         }
         try
         {
