@@ -28,6 +28,9 @@ public static class ImageClassifier
         Run(classifier, paths, activity, reporter, cancellation, batchSize, logits: true);
 
     /// <summary>Predictions for a batch of files.</summary>
+    /// <param name="classifier">The classifier, at its temperature.</param>
+    /// <param name="paths">The image files, all predicted in one batch.</param>
+    /// <param name="cancellation">Checked before the batch.</param>
     /// <param name="rejectBelow">
     /// A prediction whose confidence is below this is marked uncertain and gets an empty class name; its best
     /// guess stays in <see cref="DlPrediction.TopClass"/>. 0 marks none.

@@ -70,6 +70,12 @@ public sealed class SetDlClassifierCalibrationCommand : DlCmdlet
         {
             DlCalibration calibration = RunEngine("Calibrating",
                 (reporter, token) => Calibrator.Calibrate(Classifier, DataSet, split, plot, reporter, token));
+            if (calibration.Temperature <= TemperatureScaling.MinimumTemperature * 1.01)
+            {
+                WriteWarning($"The temperature reached its lower bound {TemperatureScaling.MinimumTemperature}: " +
+                             $"every {Split} image was right by a wide margin, so the fit sharpens the " +
+                             "probabilities without limit. Calibrate on more, or harder, images.");
+            }
             WriteVerbose($"Temperature {calibration.Temperature:0.###} on {calibration.ImageCount} {Split} images: " +
                          $"ECE {calibration.EceBefore:P2} before, {calibration.EceAfter:P2} after.");
             WriteObject(calibration);
