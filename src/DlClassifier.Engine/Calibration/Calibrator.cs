@@ -30,7 +30,7 @@ public static class Calibrator
         return calibration;
     }
 
-    /// <summary>The calibration measures of given logits at temperature 1 and at <paramref name="temperature"/>.</summary>
+    /// <summary>The calibration measures of logits at temperature 1 and at <paramref name="temperature"/>.</summary>
     /// <param name="plotPath">Recorded in the result; nothing is written here.</param>
     public static DlCalibration Measure(IReadOnlyList<float[]> logits, IReadOnlyList<int> labels, double temperature,
         string splitName, string? plotPath = null)

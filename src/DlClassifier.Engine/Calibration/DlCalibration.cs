@@ -26,7 +26,7 @@ public sealed class DlCalibration
     /// <summary>The mean negative log-likelihood of the true classes at <see cref="Temperature"/>.</summary>
     public double NllAfter { get; init; }
 
-    /// <summary>The fraction of images whose most probable class is right; the temperature does not change it.</summary>
+    /// <summary>The fraction of images whose most probable class is right; no temperature changes it.</summary>
     public double Accuracy { get; init; }
 
     public ReliabilityBin[] BinsBefore { get; init; } = Array.Empty<ReliabilityBin>();

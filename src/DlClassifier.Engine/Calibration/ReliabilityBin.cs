@@ -1,6 +1,6 @@
 namespace DlClassifier.Engine.Calibration;
 
-/// <summary>The images whose confidence falls into one interval (Lower, Upper], and how often they were right.</summary>
+/// <summary>The images whose confidence falls in the interval (Lower, Upper], and how often they were right.</summary>
 public sealed class ReliabilityBin
 {
     public double Lower { get; init; }

@@ -52,11 +52,12 @@ public sealed class SetDlClassifierCalibrationCommand : DlCmdlet
         if (Split is EvaluationSplit.Training or EvaluationSplit.All)
         {
             WriteWarning("The network has learnt the training images; a temperature fitted on them is too low. " +
-                         "Calibrate on the validation split.");
+                         "Better calibrate on the validation split.");
         }
         else if (Split == EvaluationSplit.Test)
         {
-            WriteWarning("Fitting on the test split makes later test results optimistic; calibrate on validation.");
+            WriteWarning("Fitting on the test split makes later test results optimistic; " +
+                         "better calibrate on the validation split.");
         }
         SampleSplit? split = Split switch
         {
