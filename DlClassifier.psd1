@@ -27,6 +27,8 @@
         'Export-DlClassifier'
         'Import-DlClassifier'
         'Get-DlDevice'
+        'Set-DlClassifierCalibration'
+        'Export-DlReport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

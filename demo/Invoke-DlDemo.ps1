@@ -4,9 +4,10 @@ Runs the whole classifier workflow on the bundled Fashion-MNIST sample.
 
 .DESCRIPTION
 Imports the 5,000 bundled images (a folder per class), splits them 70/15/15 with a fixed seed, trains the
-default compact CNN with the default parameters, evaluates it on the validation and then, once, on the test
-set, draws the confusion matrix and Grad-CAM heatmaps of misclassified test images, saves the classifier,
-loads it back and classifies a few images with the loaded copy. Everything it writes goes to one folder.
+default compact CNN with the default parameters, calibrates its probabilities on the validation set,
+evaluates it on the validation and then, once, on the test set, draws the confusion matrix and Grad-CAM
+heatmaps of misclassified test images, writes an HTML report on the test set, saves the classifier, loads it
+back and classifies a few images with the loaded copy. Everything it writes goes to one folder.
 
 .PARAMETER OutputDirectory
 The folder for the outputs; created if missing.
@@ -57,6 +58,12 @@ $result = $dataSet | Start-DlTraining -Classifier $classifier -PlotPath (Join-Pa
 Write-DemoLine ("Best epoch {0}: validation error {1:P2} ({2:F0} s of training)" -f $result.BestEpoch,
     $result.BestValidationError, $result.Duration.TotalSeconds)
 
+# Calibration uses only validation images, so the test numbers below stay an honest check of it.
+$calibration = Set-DlClassifierCalibration -Classifier $classifier -DataSet $dataSet -Split Validation `
+    -PlotPath (Join-Path $output 'reliability.png')
+Write-DemoLine ("Temperature {0:N3}: validation ECE {1:P2} before, {2:P2} after" -f $calibration.Temperature,
+    $calibration.EceBefore, $calibration.EceAfter)
+
 $validation = $dataSet | Measure-DlClassifier -Classifier $classifier -Split Validation
 $test = $dataSet | Measure-DlClassifier -Classifier $classifier -Split Test
 $matrix = $test | Get-DlConfusionMatrix -PlotPath (Join-Path $output 'confusion-matrix.png')
@@ -69,6 +76,10 @@ $test.PerClass | Format-Table ClassName, Precision, Recall, FScore, Support | Ou
 $heatmaps = $test | Get-DlImageResult -Misclassified -First 6 |
     Show-DlHeatmap -Classifier $classifier -OutputDirectory (Join-Path $output 'heatmaps')
 Write-DemoLine ("Wrote {0} heatmaps of misclassified test images to {1}" -f @($heatmaps).Count, (Join-Path $output 'heatmaps'))
+
+$report = Join-Path $output 'report.html'
+$null = Export-DlReport -Classifier $classifier -DataSet $dataSet -Path $report -Split Test -Force
+Write-DemoLine "Wrote the HTML report on the test set to $report"
 
 $saved = Join-Path $output 'classifier.dlc'
 Export-DlClassifier -Classifier $classifier -Path $saved -Force
@@ -96,6 +107,9 @@ Get-ChildItem -Path $output -Recurse -File | Where-Object Name -notlike '.*' |
     ValidationError     = $validation.TopOneError
     TestError           = $test.TopOneError
     MostConfused        = "$($worst.TrueClass) -> $($worst.PredictedClass)"
+    Temperature         = [math]::Round($calibration.Temperature, 3)
+    ValidationEce       = '{0:P2} -> {1:P2}' -f $calibration.EceBefore, $calibration.EceAfter
+    Report              = $report
     OutputDirectory     = $output
     Seconds             = [math]::Round($clock.Elapsed.TotalSeconds, 1)
 } | Format-List | Out-String | Write-Information -InformationAction Continue

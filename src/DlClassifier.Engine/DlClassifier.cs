@@ -55,6 +55,12 @@ public sealed class DlClassifier : IDisposable
 
     public double? BestValidationError { get; internal set; }
 
+    /// <summary>
+    /// The temperature T that the network's outputs are divided by before the softmax: 1 leaves them as
+    /// trained, above 1 softens over-confident probabilities. Fitted by temperature scaling on held-out images.
+    /// </summary>
+    public double Temperature { get; private set; } = 1;
+
     /// <summary>When the test split was first evaluated; the test set is meant to be used once.</summary>
     public DateTimeOffset? TestEvaluatedAt { get; internal set; }
 
@@ -81,6 +87,18 @@ public sealed class DlClassifier : IDisposable
 
     /// <summary>Records the first evaluation on the test split; later ones keep the first date.</summary>
     public void MarkTestEvaluated(DateTimeOffset when) => TestEvaluatedAt ??= when;
+
+    /// <summary>Sets the temperature used from the next prediction on; 1 turns calibration off.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The temperature is not a positive finite number.</exception>
+    public void SetTemperature(double temperature)
+    {
+        if (!double.IsFinite(temperature) || temperature <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(temperature), temperature,
+                "The temperature must be a positive finite number.");
+        }
+        Temperature = temperature;
+    }
 
     internal void ReplaceNetwork(nn.Module<Tensor, Tensor> replacement)
     {

@@ -171,6 +171,89 @@ Describe 'Invoke-DlClassifier' {
         }
     }
 
+    Context 'reject threshold' {
+        It 'marks a prediction below -RejectBelow uncertain, empties ClassName and keeps TopClass' {
+            $plain = Invoke-DlClassifier -Classifier $Classifier -Path $Images[0]
+
+            $rejected = Invoke-DlClassifier -Classifier $Classifier -Path $Images[0] `
+                -RejectBelow ([math]::BitIncrement($plain.Confidence))
+
+            $rejected.IsUncertain | Should -BeTrue
+            $rejected.ClassName | Should -BeExactly ''
+            $rejected.TopClass | Should -BeExactly $plain.ClassName
+            $rejected.Confidence | Should -Be $plain.Confidence
+        }
+
+        It 'keeps a prediction whose confidence equals -RejectBelow' {
+            $plain = Invoke-DlClassifier -Classifier $Classifier -Path $Images[0]
+
+            $kept = Invoke-DlClassifier -Classifier $Classifier -Path $Images[0] -RejectBelow $plain.Confidence
+
+            $kept.IsUncertain | Should -BeFalse
+            $kept.ClassName | Should -BeExactly $plain.ClassName
+        }
+
+        It 'marks nothing uncertain without -RejectBelow, and everything below 1 with -RejectBelow 1' {
+            $plain = @(Invoke-DlClassifier -Classifier $Classifier -Path $Images)
+            $strict = @(Invoke-DlClassifier -Classifier $Classifier -Path $Images -RejectBelow 1)
+
+            @($plain | Where-Object IsUncertain) | Should -HaveCount 0
+            @($plain | Where-Object { $_.ClassName -ne $_.TopClass }) | Should -HaveCount 0
+            @($strict | Where-Object IsUncertain).Count | Should -Be @($strict | Where-Object Confidence -lt 1).Count
+        }
+
+        It 'rejects -RejectBelow <Value> by parameter validation' -TestCases @(
+            @{ Value = -0.1 }
+            @{ Value = 1.5 }
+        ) {
+            { Invoke-DlClassifier -Classifier $Classifier -Path $Images[0] -RejectBelow $Value } |
+                Should -Throw -ErrorId "ParameterArgumentValidationError,$InvokeCommand"
+        }
+    }
+
+    Context 'streaming' {
+        It 'writes the first predictions before more than one batch of paths has arrived' {
+            $script:sent = 0
+            $script:sentAtFirstOutput = $null
+            $paths = 1..10 | ForEach-Object { $Images }
+
+            $count = 0
+            $paths | ForEach-Object { $script:sent++; $_ } |
+                Invoke-DlClassifier -Classifier $Classifier -BatchSize 4 |
+                ForEach-Object {
+                    if ($null -eq $script:sentAtFirstOutput) { $script:sentAtFirstOutput = $script:sent }
+                    $count++
+                }
+
+            $count | Should -Be $paths.Count
+            $script:sentAtFirstOutput | Should -BeLessOrEqual 5
+        }
+
+        It 'keeps managed memory flat over many piped files' {
+            $paths = 1..20 | ForEach-Object { $Images }
+            $null = $Images | Invoke-DlClassifier -Classifier $Classifier -BatchSize 8
+            [System.GC]::Collect()
+            $before = [System.GC]::GetTotalMemory($true)
+
+            $paths | Invoke-DlClassifier -Classifier $Classifier -BatchSize 8 | Out-Null
+            [System.GC]::Collect()
+            $after = [System.GC]::GetTotalMemory($true)
+
+            ($after - $before) / 1MB | Should -BeLessThan 16
+        }
+
+        It 'gives probabilities summing to 1 in every batch of a long stream' {
+            $paths = 1..5 | ForEach-Object { $Images }
+
+            $predictions = @($paths | Invoke-DlClassifier -Classifier $Classifier -BatchSize 7)
+
+            $predictions | Should -HaveCount $paths.Count
+            foreach ($prediction in $predictions) {
+                [math]::Abs(($prediction.Probabilities.Values | Measure-Object -Sum).Sum - 1) | Should -BeLessThan 1e-5
+            }
+        }
+    }
+
     Context 'progress' {
         It 'completes its progress record' {
             $run = Invoke-DlCommandInOwnPipeline -Name Invoke-DlClassifier -Parameter @{

@@ -12,34 +12,31 @@ public static class ImageClassifier
     /// <summary>Images per batch: large enough to use the cores well, small enough to keep memory low.</summary>
     public const int DefaultBatchSize = 64;
 
-    /// <summary>Class probabilities of each file, in the order given.</summary>
+    /// <summary>
+    /// Class probabilities of each file, in the order given, scaled by the classifier's
+    /// <see cref="DlClassifier.Temperature"/>.
+    /// </summary>
     /// <exception cref="InvalidDataException">A file is not a readable image.</exception>
     public static float[][] Probabilities(DlClassifier classifier, IReadOnlyList<string> paths, string activity,
-        IEngineReporter reporter, CancellationToken cancellation, int batchSize = DefaultBatchSize)
-    {
-        Device device = DeviceManager.Resolve(classifier.Parameters.Device, out _);
-        var result = new float[paths.Count][];
-        lock (classifier.Gate)
-        {
-            classifier.Network.to(device);
-            for (int start = 0; start < paths.Count; start += batchSize)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                int count = Math.Min(batchSize, paths.Count - start);
-                float[][] images = ReadBatch(classifier, paths, start, count, cancellation);
-                float[][] batch = Predictor.Probabilities(classifier, images, device, batchSize, cancellation);
-                batch.CopyTo(result, start);
-                reporter.Progress(new ProgressUpdate(0, activity, $"{start + count} of {paths.Count} images",
-                    (double)(start + count) / paths.Count, null));
-            }
-        }
-        reporter.Completed(0);
-        return result;
-    }
+        IEngineReporter reporter, CancellationToken cancellation, int batchSize = DefaultBatchSize) =>
+        Run(classifier, paths, activity, reporter, cancellation, batchSize, logits: false);
+
+    /// <summary>The network's raw outputs (logits) for each file, in the order given, before any temperature.</summary>
+    /// <exception cref="InvalidDataException">A file is not a readable image.</exception>
+    public static float[][] Logits(DlClassifier classifier, IReadOnlyList<string> paths, string activity,
+        IEngineReporter reporter, CancellationToken cancellation, int batchSize = DefaultBatchSize) =>
+        Run(classifier, paths, activity, reporter, cancellation, batchSize, logits: true);
 
     /// <summary>Predictions for a batch of files.</summary>
+    /// <param name="classifier">The classifier, at its temperature.</param>
+    /// <param name="paths">The image files, all predicted in one batch.</param>
+    /// <param name="cancellation">Checked before the batch.</param>
+    /// <param name="rejectBelow">
+    /// A prediction whose confidence is below this is marked uncertain and gets an empty class name; its best
+    /// guess stays in <see cref="DlPrediction.TopClass"/>. 0 marks none.
+    /// </param>
     public static IReadOnlyList<DlPrediction> Predict(DlClassifier classifier, IReadOnlyList<string> paths,
-        CancellationToken cancellation)
+        CancellationToken cancellation, double rejectBelow = 0)
     {
         float[][] probabilities = Probabilities(classifier, paths, "Classifying images", NullReporter.Instance,
             cancellation, Math.Max(1, paths.Count));
@@ -53,12 +50,41 @@ public static class ImageClassifier
             {
                 byClass.Add(classifier.ClassNames[c], (double)p[c]);
             }
+            bool uncertain = p[best] < rejectBelow;
             predictions[i] = new DlPrediction
             {
-                Path = paths[i], ClassName = classifier.ClassNames[best], Confidence = p[best], Probabilities = byClass,
+                Path = paths[i], ClassName = uncertain ? "" : classifier.ClassNames[best],
+                TopClass = classifier.ClassNames[best], Confidence = p[best], IsUncertain = uncertain,
+                Probabilities = byClass,
             };
         }
         return predictions;
+    }
+
+    private static float[][] Run(DlClassifier classifier, IReadOnlyList<string> paths, string activity,
+        IEngineReporter reporter, CancellationToken cancellation, int batchSize, bool logits)
+    {
+        Device device = DeviceManager.Resolve(classifier.Parameters.Device, out _);
+        var result = new float[paths.Count][];
+        lock (classifier.Gate)
+        {
+            classifier.Network.to(device);
+            for (int start = 0; start < paths.Count; start += batchSize)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                int count = Math.Min(batchSize, paths.Count - start);
+                float[][] images = ReadBatch(classifier, paths, start, count, cancellation);
+                float[][] batch = logits
+                    ? Predictor.Logits(classifier, images, device, batchSize, cancellation)
+                    : Predictor.Probabilities(classifier, images, device, batchSize, cancellation,
+                        temperature: classifier.Temperature);
+                batch.CopyTo(result, start);
+                reporter.Progress(new ProgressUpdate(0, activity, $"{start + count} of {paths.Count} images",
+                    (double)(start + count) / paths.Count, null));
+            }
+        }
+        reporter.Completed(0);
+        return result;
     }
 
     private static float[][] ReadBatch(DlClassifier classifier, IReadOnlyList<string> paths, int start, int count,

@@ -6,11 +6,22 @@ namespace DlClassifier.Engine.Inference;
 internal static class Predictor
 {
     /// <summary>
-    /// Class probabilities for images already in the classifier's input layout. Batch norm runs on its
-    /// stored statistics, so an image's probabilities do not depend on which images share its batch.
+    /// Class probabilities softmax(z / <paramref name="temperature"/>) for images already in the classifier's
+    /// input layout. Batch norm runs on its stored statistics, so an image's probabilities do not depend on
+    /// which images share its batch. A temperature only rescales the outputs, so the most probable class stays.
     /// </summary>
     public static float[][] Probabilities(DlClassifier classifier, IReadOnlyList<float[]> images, Device device,
-        int batchSize, CancellationToken cancellation, Action<int>? onBatchDone = null)
+        int batchSize, CancellationToken cancellation, Action<int>? onBatchDone = null, double temperature = 1) =>
+        Run(classifier, images, device, batchSize, cancellation, onBatchDone,
+            logits => nn.functional.softmax(logits / temperature, 1));
+
+    /// <summary>The network's raw outputs (logits) for images already in the classifier's input layout.</summary>
+    public static float[][] Logits(DlClassifier classifier, IReadOnlyList<float[]> images, Device device,
+        int batchSize, CancellationToken cancellation, Action<int>? onBatchDone = null) =>
+        Run(classifier, images, device, batchSize, cancellation, onBatchDone, logits => logits);
+
+    private static float[][] Run(DlClassifier classifier, IReadOnlyList<float[]> images, Device device,
+        int batchSize, CancellationToken cancellation, Action<int>? onBatchDone, Func<Tensor, Tensor> transform)
     {
         var result = new float[images.Count][];
         int classes = classifier.ClassNames.Length;
@@ -22,7 +33,7 @@ internal static class Predictor
             int count = Math.Min(batchSize, images.Count - start);
             using var scope = NewDisposeScope();
             Tensor input = Stack(classifier, images, start, count, device);
-            float[] flat = nn.functional.softmax(classifier.Network.forward(input), 1).cpu().data<float>().ToArray();
+            float[] flat = transform(classifier.Network.forward(input)).cpu().data<float>().ToArray();
             for (int i = 0; i < count; i++)
             {
                 result[start + i] = flat.AsSpan(i * classes, classes).ToArray();

@@ -155,6 +155,13 @@ public static class ClassifierFile
         RequireNormalization(path, manifest.NormalizationStd, nameof(ClassifierManifest.NormalizationStd),
             manifest.ImageChannels, value => float.IsFinite(value) && value > 0, "positive finite number");
 
+        // A temperature of zero or below would divide every output by nothing or flip the class order.
+        if (!double.IsFinite(manifest.Temperature) || manifest.Temperature <= 0)
+        {
+            throw new ClassifierFileException(path,
+                $"its manifest's Temperature must be a positive finite number, not {manifest.Temperature}.");
+        }
+
         // Hyperparameters the cmdlets never write would otherwise load and then break the next training.
         manifest.Parameters?.Validate();
         return manifest;
@@ -210,6 +217,12 @@ internal sealed class ClassifierManifest
 
     public DateTimeOffset? TestEvaluatedAt { get; set; }
 
+    /// <summary>
+    /// The temperature the outputs are divided by before the softmax (temperature scaling). Files written
+    /// before calibration existed have none and load with 1, the uncalibrated network.
+    /// </summary>
+    public double Temperature { get; set; } = 1;
+
     /// <summary>The SHA-256 of weights.bin (hexadecimal), checked on load.</summary>
     public string? WeightsSha256 { get; set; }
 
@@ -227,6 +240,7 @@ internal sealed class ClassifierManifest
         BestEpoch = classifier.BestEpoch,
         BestValidationError = classifier.BestValidationError,
         TestEvaluatedAt = classifier.TestEvaluatedAt,
+        Temperature = classifier.Temperature,
     };
 
     public void ApplyTo(DlClassifier classifier)
@@ -237,5 +251,6 @@ internal sealed class ClassifierManifest
         classifier.BestEpoch = BestEpoch;
         classifier.BestValidationError = BestValidationError;
         classifier.TestEvaluatedAt = TestEvaluatedAt;
+        classifier.SetTemperature(Temperature);
     }
 }

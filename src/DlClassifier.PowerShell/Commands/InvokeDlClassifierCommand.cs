@@ -37,6 +37,14 @@ public sealed class InvokeDlClassifierCommand : DlCmdlet
     [ValidateRange(1, 4096)]
     public int BatchSize { get; set; } = ImageClassifier.DefaultBatchSize;
 
+    /// <summary>
+    /// A prediction whose confidence is below this is marked uncertain: IsUncertain is true and ClassName is
+    /// empty, while TopClass keeps the best guess.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double RejectBelow { get; set; }
+
     protected override void BeginProcessing()
     {
         if (!Classifier.IsTrained)
@@ -82,7 +90,7 @@ public sealed class InvokeDlClassifierCommand : DlCmdlet
         IReadOnlyList<DlPrediction> predictions;
         try
         {
-            predictions = ImageClassifier.Predict(Classifier, batch, Cancellation);
+            predictions = ImageClassifier.Predict(Classifier, batch, Cancellation, RejectBelow);
         }
         catch (InvalidDataException)
         {
@@ -102,7 +110,7 @@ public sealed class InvokeDlClassifierCommand : DlCmdlet
     {
         try
         {
-            return ImageClassifier.Predict(Classifier, new[] { path }, Cancellation);
+            return ImageClassifier.Predict(Classifier, new[] { path }, Cancellation, RejectBelow);
         }
         catch (InvalidDataException e)
         {
