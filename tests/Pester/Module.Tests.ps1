@@ -28,13 +28,13 @@ Describe 'DlClassifier module' {
 
         It 'lists exactly the module cmdlets in CmdletsToExport' {
             $expected = @(
-                'Import-DlDataSet', 'Split-DlDataSet', 'New-DlClassifier', 'Set-DlClassifierParam',
+                'Import-DlDataSet', 'Export-DlDataSet', 'Split-DlDataSet', 'New-DlClassifier', 'Set-DlClassifierParam',
                 'Get-DlClassifierParam', 'Start-DlTraining', 'Measure-DlClassifier', 'Get-DlConfusionMatrix',
                 'Get-DlImageResult', 'Show-DlHeatmap', 'Invoke-DlClassifier', 'Export-DlClassifier',
                 'Import-DlClassifier', 'Get-DlDevice'
             )
 
-            @($ManifestData.CmdletsToExport) | Should -HaveCount 14
+            @($ManifestData.CmdletsToExport) | Should -HaveCount 15
             @($ManifestData.CmdletsToExport | Sort-Object) | Should -Be @($expected | Sort-Object)
         }
 
