@@ -30,11 +30,12 @@ public readonly record struct ImageFacts(
 /// pixels (training, evaluation, heatmaps, inference) goes through here, so they all see the same image.
 /// </summary>
 /// <remarks>
-/// The rules every read follows: only the first frame of a multi-page TIFF or an animated GIF or WebP is used;
-/// the EXIF orientation is applied; samples deeper than 8 bits are scaled to 8 bits first (a 16-bit value v
-/// becomes round(v / 257)); and transparency is composited over black, so a pixel of colour c and alpha a
-/// counts as round(c · a / 255). That makes a fully transparent pixel black whatever colour it hides, which
-/// keeps the result independent of what an editor happened to store under transparent areas.
+/// The rules every read follows: only the first frame of a multi-page TIFF, an animated GIF or any other file
+/// with several frames is used; the EXIF orientation is applied; samples deeper than 8 bits are scaled to 8
+/// bits first (a 16-bit value v becomes round(v / 257)); and transparency is composited over black, so a pixel
+/// of colour c and alpha a counts as round(c · a / 255). That makes a fully transparent pixel black whatever
+/// colour it hides, which keeps the result independent of what an editor happened to store under transparent
+/// areas.
 /// </remarks>
 public static class ImageReader
 {
