@@ -293,6 +293,21 @@ Describe 'Import-DlDataSet' {
                 Should -Contain 'Imported 2 images in 2 classes (a: 1, b: 1); 1 file(s) could not be read, 0 skipped.'
         }
 
+        It 'reports a file that cannot be opened as an error record, not as a bare exception' {
+            # A link to a missing file stands in for an unreadable one; permissions do not hold for root.
+            $root = New-TestFolder
+            New-TestImage -Path (Join-Path $root 'a' 'good.png')
+            $dangling = Join-Path $root 'a' 'dangling.png'
+            $null = New-Item -ItemType SymbolicLink -Path $dangling -Target (Join-Path $root 'nowhere.png')
+
+            $dataSet = Import-DlDataSet -Path $root -ErrorVariable problems -ErrorAction SilentlyContinue
+
+            $dataSet.Count | Should -Be 1
+            $problems | Should -HaveCount 1
+            $problems[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFound,*'
+            $problems[0].TargetObject | Should -Be $dangling
+        }
+
         It 'stops at the first broken file, in path order, under -ErrorAction Stop' {
             $root = New-TestFolder
             New-TestImage -Path (Join-Path $root 'a' 'good.png')

@@ -258,6 +258,22 @@ public sealed class DataSetImporterTests : IDisposable
     }
 
     [Fact]
+    public void ImportFolders_LinkToAMissingFile_IsAProblemAndNoExceptionEscapes()
+    {
+        // A file that cannot be opened; permissions cannot stand in for it, as the tests may run as root.
+        TestImages.WriteFlatGreyPng(folder.Combine("a", "good.png"), 4, 4, 1);
+        string dangling = folder.Combine("a", "dangling.png");
+        File.CreateSymbolicLink(dangling, folder.Combine("nowhere.png"));
+
+        DlDataSet dataSet = DataSetImporter.ImportFolders(new[] { folder.Path });
+
+        ImportProblem problem = Assert.Single(dataSet.ImportReport!.UnreadableFiles);
+        Assert.Equal(dangling, problem.Path);
+        Assert.IsAssignableFrom<IOException>(problem.Exception);
+        Assert.Equal(1, dataSet.Count);
+    }
+
+    [Fact]
     public void ImportFolders_HeaderAboveThePixelLimit_IsAProblemAndTheRestImported()
     {
         string good = TestImages.WriteFlatGreyPng(folder.Combine("a", "good.png"), 4, 4, 1);
