@@ -14,6 +14,7 @@
 
     CmdletsToExport      = @(
         'Import-DlDataSet'
+        'Export-DlDataSet'
         'Split-DlDataSet'
         'New-DlClassifier'
         'Set-DlClassifierParam'

@@ -28,13 +28,14 @@ Describe 'DlClassifier module' {
 
         It 'lists exactly the module cmdlets in CmdletsToExport' {
             $expected = @(
-                'Import-DlDataSet', 'Split-DlDataSet', 'New-DlClassifier', 'Set-DlClassifierParam',
+                'Import-DlDataSet', 'Export-DlDataSet', 'Split-DlDataSet', 'New-DlClassifier',
+                'Set-DlClassifierParam',
                 'Get-DlClassifierParam', 'Start-DlTraining', 'Measure-DlClassifier', 'Get-DlConfusionMatrix',
                 'Get-DlImageResult', 'Show-DlHeatmap', 'Invoke-DlClassifier', 'Export-DlClassifier',
                 'Import-DlClassifier', 'Get-DlDevice', 'Set-DlClassifierCalibration', 'Export-DlReport'
             )
 
-            @($ManifestData.CmdletsToExport) | Should -HaveCount 16
+            @($ManifestData.CmdletsToExport) | Should -HaveCount $expected.Count
             @($ManifestData.CmdletsToExport | Sort-Object) | Should -Be @($expected | Sort-Object)
         }
 

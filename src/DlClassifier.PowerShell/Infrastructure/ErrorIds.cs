@@ -8,6 +8,7 @@ internal static class ErrorIds
 {
     public const string PathNotFound = "PathNotFound";
     public const string ImageUnreadable = "ImageUnreadable";
+    public const string ImageTooLarge = "ImageTooLarge";
     public const string DataSetInvalid = "DataSetInvalid";
     public const string DataSetNotSplit = "DataSetNotSplit";
     public const string SplitEmpty = "SplitEmpty";

@@ -76,7 +76,7 @@ public sealed class DataSetImporterTests : IDisposable
         var skipped = new ConcurrentBag<SkippedFile>();
 
         DlDataSet dataSet = DataSetImporter.ImportFolders(new[] { folder.Path },
-            new FolderImportOptions { OnSkipped = skipped.Add });
+            new DataSetImportOptions { OnSkipped = skipped.Add });
 
         Assert.Equal(new[] { "a", "b" }, dataSet.ClassNames);
         Assert.Equal(new[] { image }, dataSet.Samples.Where(s => s.ClassName == "a").Select(s => s.Path));
@@ -104,11 +104,12 @@ public sealed class DataSetImporterTests : IDisposable
         var problems = new ConcurrentBag<ImportProblem>();
 
         DlDataSet dataSet = DataSetImporter.ImportFolders(new[] { folder.Path },
-            new FolderImportOptions { OnProblem = problems.Add });
+            new DataSetImportOptions { OnProblem = problems.Add });
 
         Assert.Equal(new[] { good, other }, dataSet.Samples.Select(s => s.Path));
         Assert.Equal(new[] { text, truncated }, problems.Select(p => p.Path).Order(StringComparer.Ordinal));
         Assert.All(problems, p => Assert.IsType<InvalidDataException>(p.Exception));
+        Assert.Equal(problems.OrderBy(p => p.Path, StringComparer.Ordinal), dataSet.ImportReport!.UnreadableFiles);
     }
 
     [Fact]
@@ -130,7 +131,7 @@ public sealed class DataSetImporterTests : IDisposable
         Directory.CreateDirectory(folder.Combine("hollow", "empty-inside"));
 
         DlDataSet dataSet = DataSetImporter.ImportFolders(new[] { folder.Path },
-            new FolderImportOptions { SkipEmptyClasses = true });
+            new DataSetImportOptions { SkipEmptyClasses = true });
 
         Assert.Equal(new[] { "full", "more" }, dataSet.ClassNames);
         Assert.Equal(new[] { 0, 1 }, dataSet.Samples.Select(s => s.ClassIndex));
@@ -181,8 +182,310 @@ public sealed class DataSetImporterTests : IDisposable
         var calls = new ConcurrentQueue<(int Done, int Total)>();
 
         DataSetImporter.ImportFolders(new[] { folder.Path },
-            new FolderImportOptions { OnProgress = (done, total) => calls.Enqueue((done, total)) });
+            new DataSetImportOptions { OnProgress = (done, total) => calls.Enqueue((done, total)) });
 
         Assert.Equal((5, 5), calls.Last());
     }
+
+    [Fact]
+    public void ImportFolders_DesktopIniAndMetadataFolders_AreSkippedAndNeverBecomeClasses()
+    {
+        string image = TestImages.WriteFlatGreyPng(folder.Combine("bolt", "1.png"), 4, 4, 1);
+        string desktopIni = folder.Combine("bolt", "desktop.ini");
+        File.WriteAllText(desktopIni, "[.ShellClassInfo]");
+        string rootIni = folder.Combine("Desktop.ini");
+        File.WriteAllText(rootIni, "[.ShellClassInfo]");
+        TestImages.WriteFlatGreyPng(folder.Combine("__MACOSX", "bolt", "1.png"), 4, 4, 1);
+        TestImages.WriteFlatGreyPng(folder.Combine("bolt", "@eaDir", "1.png"), 4, 4, 1);
+        var skipped = new ConcurrentBag<SkippedFile>();
+
+        DlDataSet dataSet = DataSetImporter.ImportFolders(new[] { folder.Path },
+            new DataSetImportOptions { OnSkipped = skipped.Add });
+
+        Assert.Equal(new[] { "bolt" }, dataSet.ClassNames);
+        Assert.Equal(new[] { image }, dataSet.Samples.Select(s => s.Path));
+        Assert.Equal(
+            new[]
+            {
+                (folder.Combine("__MACOSX"), "operating-system or archive metadata folder"),
+                (desktopIni, "operating-system metadata file"),
+                (folder.Combine("bolt", "@eaDir"), "operating-system or archive metadata folder"),
+            }.Order(),
+            skipped.Select(s => (s.Path, s.Reason)).Order());
+        Assert.Equal(skipped.OrderBy(s => s.Path, StringComparer.Ordinal),
+            dataSet.ImportReport!.SkippedFiles.OrderBy(s => s.Path, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void ImportFolders_SameRootTwice_TakesEachFileOnce()
+    {
+        TestImages.WriteFlatGreyPng(folder.Combine("a", "1.png"), 4, 4, 1);
+
+        DlDataSet dataSet = DataSetImporter.ImportFolders(new[] { folder.Path, folder.Path });
+
+        Assert.Equal(1, dataSet.Count);
+    }
+
+    [Fact]
+    public void ImportFolders_ContentOfAnotherFormat_IsImportedWithAWarning()
+    {
+        string disguised = TestImages.WriteRgbJpeg(folder.Combine("a", "photo.png"), 4, 4, new Rgb24(1, 2, 3));
+        TestImages.WriteRgbJpeg(folder.Combine("a", "honest.JPG"), 4, 4, new Rgb24(3, 2, 1));
+        var warnings = new ConcurrentQueue<string>();
+
+        DlDataSet dataSet = DataSetImporter.ImportFolders(new[] { folder.Path },
+            new DataSetImportOptions { OnWarning = warnings.Enqueue });
+
+        Assert.Equal(2, dataSet.Count);
+        string expected = $"'{disguised}' holds a JPEG image although its name ends in '.png'; it was read as JPEG.";
+        Assert.Equal(new[] { expected }, warnings);
+        Assert.Equal(new[] { expected }, dataSet.ImportReport!.Warnings);
+    }
+
+    [Fact]
+    public void ImportFolders_ZeroByteFile_IsAProblemSayingItIsEmpty()
+    {
+        TestImages.WriteFlatGreyPng(folder.Combine("a", "good.png"), 4, 4, 1);
+        string empty = folder.Combine("a", "empty.png");
+        File.WriteAllBytes(empty, Array.Empty<byte>());
+
+        DlDataSet dataSet = DataSetImporter.ImportFolders(new[] { folder.Path });
+
+        ImportProblem problem = Assert.Single(dataSet.ImportReport!.UnreadableFiles);
+        Assert.Equal((empty, $"'{empty}' is not a readable image: the file is empty (0 bytes)."),
+            (problem.Path, problem.Reason));
+        Assert.Equal(1, dataSet.Count);
+    }
+
+    [Fact]
+    public void ImportFolders_LinkToAMissingFile_IsAProblemAndNoExceptionEscapes()
+    {
+        // A file that cannot be opened; permissions cannot stand in for it, as the tests may run as root.
+        TestImages.WriteFlatGreyPng(folder.Combine("a", "good.png"), 4, 4, 1);
+        string dangling = folder.Combine("a", "dangling.png");
+        File.CreateSymbolicLink(dangling, folder.Combine("nowhere.png"));
+
+        DlDataSet dataSet = DataSetImporter.ImportFolders(new[] { folder.Path });
+
+        ImportProblem problem = Assert.Single(dataSet.ImportReport!.UnreadableFiles);
+        Assert.Equal(dangling, problem.Path);
+        Assert.IsAssignableFrom<IOException>(problem.Exception);
+        Assert.Equal(1, dataSet.Count);
+    }
+
+    [Fact]
+    public void ImportFolders_HeaderAboveThePixelLimit_IsAProblemAndTheRestImported()
+    {
+        string good = TestImages.WriteFlatGreyPng(folder.Combine("a", "good.png"), 4, 4, 1);
+        string bomb = folder.Combine("a", "bomb.png");
+        File.WriteAllBytes(bomb, HandMadeImages.PngDeclaringSize(50_000, 50_000));
+        string wide = TestImages.WriteFlatGreyPng(folder.Combine("b", "wide.png"), 30, 2, 1);
+        var problems = new ConcurrentBag<ImportProblem>();
+
+        DlDataSet dataSet = DataSetImporter.ImportFolders(new[] { folder.Path },
+            new DataSetImportOptions { OnProblem = problems.Add, MaxPixels = 60 });
+
+        Assert.Equal(new[] { good, wide }, dataSet.Samples.Select(s => s.Path));
+        ImportProblem problem = Assert.Single(problems);
+        var tooLarge = Assert.IsType<ImageTooLargeException>(problem.Exception);
+        Assert.Equal((bomb, 50_000, 50_000, 60L), (problem.Path, tooLarge.Width, tooLarge.Height, tooLarge.MaxPixels));
+    }
+
+    [Fact]
+    public void ImportFolders_ClassWithOnlyUnreadableImages_ThrowsNamingIt()
+    {
+        TestImages.WriteFlatGreyPng(folder.Combine("good", "1.png"), 4, 4, 1);
+        File.WriteAllText(folder.Combine("broken", "1.png"), "text");
+        File.WriteAllText(folder.Combine("broken", "2.png"), "text");
+        var problems = new ConcurrentBag<ImportProblem>();
+
+        var error = Assert.Throws<InvalidDataException>(() => DataSetImporter.ImportFolders(new[] { folder.Path },
+            new DataSetImportOptions { OnProblem = problems.Add }));
+
+        Assert.Equal("None of the 2 images of the class folder 'broken' could be read. Add images, remove the class, " +
+                     "or leave empty classes out.", error.Message);
+        Assert.Equal(2, problems.Count);
+    }
+
+    [Fact]
+    public void ImportFolders_EmptyClassesSkipped_AreLeftOutWithAWarningAndIndicesStayDense()
+    {
+        TestImages.WriteFlatGreyPng(folder.Combine("c", "1.png"), 4, 4, 1);
+        Directory.CreateDirectory(folder.Combine("a"));
+        File.WriteAllText(folder.Combine("b", "1.png"), "text");
+        var warnings = new ConcurrentQueue<string>();
+
+        DlDataSet dataSet = DataSetImporter.ImportFolders(new[] { folder.Path },
+            new DataSetImportOptions { SkipEmptyClasses = true, OnWarning = warnings.Enqueue });
+
+        Assert.Equal(new[] { "c" }, dataSet.ClassNames);
+        Assert.Equal(0, Assert.Single(dataSet.Samples).ClassIndex);
+        Assert.Equal(new[]
+        {
+            "The class folder 'a' holds no image. It was left out.",
+            "None of the 1 images of the class folder 'b' could be read. It was left out.",
+        }, warnings);
+    }
+
+    [Fact]
+    public void ImportFolders_ByteIdenticalFiles_AreReportedAsGroupsAndWarnedAboutAcrossClasses()
+    {
+        string first = TestImages.WriteFlatGreyPng(folder.Combine("bolt", "a.png"), 4, 4, 50);
+        string copy = folder.Combine("bolt", "copy.png");
+        File.Copy(first, copy);
+        string other = folder.Combine("nut", "other.png");
+        File.Copy(first, other);
+        string pairA = TestImages.WriteFlatGreyPng(folder.Combine("nut", "p.png"), 4, 4, 99);
+        string pairB = folder.Combine("nut", "q.png");
+        File.Copy(pairA, pairB);
+        TestImages.WriteFlatGreyPng(folder.Combine("nut", "single.png"), 4, 4, 7);
+        var warnings = new ConcurrentQueue<string>();
+
+        DlDataSet dataSet = DataSetImporter.ImportFolders(new[] { folder.Path },
+            new DataSetImportOptions { OnWarning = warnings.Enqueue });
+
+        DuplicateGroup[] groups = dataSet.ImportReport!.DuplicateGroups;
+        Assert.Equal(2, groups.Length);
+        Assert.Equal(new[] { first, copy, other }, groups[0].Paths);
+        Assert.Equal(new[] { "bolt", "bolt", "nut" }, groups[0].ClassNames);
+        Assert.True(groups[0].HasConflictingClasses);
+        Assert.Equal(new[] { pairA, pairB }, groups[1].Paths);
+        Assert.False(groups[1].HasConflictingClasses);
+        Assert.Equal(dataSet.Samples.Single(s => s.Path == pairA).ContentHash, groups[1].ContentHash);
+        Assert.Equal(new[]
+        {
+            $"These files are byte-identical but labelled with different classes: {first} (bolt), {copy} (bolt), " +
+            $"{other} (nut). Keep one of them in the right class and remove the others.",
+        }, warnings);
+    }
+
+    [Fact]
+    public void ImportFolders_Report_CountsClassesAndNamesItsSources()
+    {
+        TestImages.WriteFlatGreyPng(folder.Combine("b", "1.png"), 4, 4, 1);
+        TestImages.WriteFlatGreyPng(folder.Combine("b", "2.png"), 4, 4, 2);
+        TestImages.WriteFlatGreyPng(folder.Combine("a", "1.png"), 4, 4, 3);
+        File.WriteAllText(folder.Combine("a", "notes.txt"), "x");
+
+        DlImportReport report = DataSetImporter.ImportFolders(new[] { folder.Path }).ImportReport!;
+
+        Assert.Equal(new[] { folder.Path }, report.Sources);
+        Assert.Equal(new[] { KeyValuePair.Create("a", 1), KeyValuePair.Create("b", 2) }, report.ClassCounts);
+        Assert.Equal(3, report.ImageCount);
+        Assert.Equal("3 images in 2 classes; 1 skipped, 0 unreadable, 0 duplicate groups", report.ToString());
+    }
+
+    [Fact]
+    public void ImportList_RowsWithGroupsAndSplits_KeepListOrderAndOrdinalClassIndices()
+    {
+        string bolt = TestImages.WriteFlatGreyPng(folder.Combine("img", "bolt.png"), 5, 3, 1);
+        string nut = TestImages.WriteRgbJpeg(folder.Combine("img", "nut.jpg"), 4, 4, new Rgb24(1, 2, 3));
+        string washer = TestImages.WriteFlatGreyPng(folder.Combine("other", "washer.png"), 4, 4, 2);
+        string list = folder.Combine("lists", "set.csv");
+        File.WriteAllText(list, $"path,class,group,split\n../img/nut.jpg,nut,,test\n{washer},Washer,w1,train\n" +
+                                "../img/bolt.png,bolt,b1,validation\n");
+
+        DlDataSet dataSet = DataSetImporter.ImportList(list);
+
+        Assert.Equal(new[] { "Washer", "bolt", "nut" }, dataSet.ClassNames);
+        Assert.Equal(
+            new[]
+            {
+                (nut, "nut", 2, SampleSplit.Test, (string?)null),
+                (washer, "Washer", 0, SampleSplit.Training, "w1"),
+                (bolt, "bolt", 1, SampleSplit.Validation, "b1"),
+            },
+            dataSet.Samples.Select(s => (s.Path, s.ClassName, s.ClassIndex, s.Split, s.Group)));
+        Assert.Equal((5, 3, 1), (dataSet.Samples[2].Width, dataSet.Samples[2].Height, dataSet.Samples[2].Channels));
+        Assert.Equal(new[] { list }, dataSet.ImportReport!.Sources);
+        Assert.Empty(dataSet.Roots);
+    }
+
+    [Fact]
+    public void ImportList_MissingAndBrokenFiles_AreProblemsNamingTheirLines()
+    {
+        TestImages.WriteFlatGreyPng(folder.Combine("good.png"), 4, 4, 1);
+        File.WriteAllText(folder.Combine("notes.txt"), "text");
+        string list = folder.Combine("set.csv");
+        File.WriteAllText(list, "path,class\ngood.png,a\nmissing.png,a\nnotes.txt,a\n");
+        var problems = new ConcurrentBag<ImportProblem>();
+
+        DlDataSet dataSet = DataSetImporter.ImportList(list, new DataSetImportOptions { OnProblem = problems.Add });
+
+        Assert.Equal(1, dataSet.Count);
+        ImportProblem[] sorted = problems.OrderBy(p => p.Path, StringComparer.Ordinal).ToArray();
+        Assert.Equal(new[] { folder.Combine("missing.png"), folder.Combine("notes.txt") }, sorted.Select(p => p.Path));
+        Assert.IsType<FileNotFoundException>(sorted[0].Exception);
+        Assert.EndsWith(" The list names it on line 3.", sorted[0].Reason);
+        Assert.Equal($"'{folder.Combine("notes.txt")}' is not a readable image: its content is in no image format " +
+                     "that can be read (PNG, JPEG, BMP, GIF, TIFF or WebP). The list names it on line 4.",
+            sorted[1].Reason);
+    }
+
+    [Fact]
+    public void ImportFiles_FilesAndFolders_AreOneClassWithoutClutter()
+    {
+        string a = TestImages.WriteFlatGreyPng(folder.Combine("loose", "a.png"), 4, 4, 1);
+        string b = TestImages.WriteFlatGreyPng(folder.Combine("more", "deep", "b.PNG"), 4, 4, 2);
+        string thumbs = folder.Combine("loose", "Thumbs.db");
+        File.WriteAllText(thumbs, "x");
+        string notes = folder.Combine("loose", "notes.txt");
+        File.WriteAllText(notes, "x");
+        var skipped = new ConcurrentBag<SkippedFile>();
+
+        DlDataSet dataSet = DataSetImporter.ImportFiles(new[] { a, thumbs, notes, folder.Combine("more"), a }, "bolt",
+            new DataSetImportOptions { OnSkipped = skipped.Add });
+
+        Assert.Equal(new[] { "bolt" }, dataSet.ClassNames);
+        Assert.Equal(new[] { a, b }, dataSet.Samples.Select(s => s.Path));
+        Assert.All(dataSet.Samples, s => Assert.Equal(0, s.ClassIndex));
+        Assert.Equal(new[] { thumbs, notes }, skipped.Select(s => s.Path).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void ImportFiles_NothingReadable_ThrowsNamingTheClass()
+    {
+        string text = folder.Combine("a.png");
+        File.WriteAllText(text, "text");
+
+        var error = Assert.Throws<InvalidDataException>(() => DataSetImporter.ImportFiles(new[] { text }, "bolt"));
+
+        Assert.Equal("None of the 1 images of the class 'bolt' could be read. Add images, remove the class, or leave " +
+                     "empty classes out.", error.Message);
+    }
+
+    [Fact]
+    public void ListRoundTrip_SplitFolderImport_GivesIdenticalSamples()
+    {
+        for (int i = 0; i < 6; i++)
+        {
+            TestImages.WriteFlatGreyPng(folder.Combine(i % 2 == 0 ? "even" : "odd", $"{i}.png"), 4, 4, (byte)i);
+        }
+        TestImages.WriteRgbJpeg(folder.Combine("odd", "colour, with comma.jpg"), 6, 2, new Rgb24(5, 6, 7));
+        DlDataSet original = DataSetSplitter.Split(DataSetImporter.ImportFolders(new[] { folder.Path }), 50, 25, 3);
+        string list = folder.Combine("set.csv");
+
+        DataSetListFile.Write(list, original.Samples);
+        DlDataSet imported = DataSetImporter.ImportList(list);
+
+        Assert.Equal(original.ClassNames, imported.ClassNames);
+        Assert.Equal(original.Samples.Select(Describe), imported.Samples.Select(Describe));
+    }
+
+    [Fact]
+    public void WithSamples_OtherSamples_KeepsClassesRootsAndReport()
+    {
+        TestImages.WriteFlatGreyPng(folder.Combine("a", "1.png"), 4, 4, 1);
+        DlDataSet dataSet = DataSetImporter.ImportFolders(new[] { folder.Path });
+
+        DlDataSet copy = dataSet.WithSamples(dataSet.Samples.Select(s => s.WithSplit(SampleSplit.Test)).ToArray());
+
+        Assert.Equal(dataSet.ClassNames, copy.ClassNames);
+        Assert.Equal(dataSet.Roots, copy.Roots);
+        Assert.Same(dataSet.ImportReport, copy.ImportReport);
+        Assert.Equal(SampleSplit.Test, Assert.Single(copy.Samples).Split);
+    }
+
+    private static string Describe(DlSample s) =>
+        $"{s.Path}|{s.ClassName}|{s.ClassIndex}|{s.Split}|{s.Group}|{s.Width}|{s.Height}|{s.Channels}|{s.ContentHash}";
 }

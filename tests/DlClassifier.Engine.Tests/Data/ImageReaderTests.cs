@@ -1,6 +1,7 @@
 using DlClassifier.Engine.Data;
 using DlClassifier.Engine.Tests.Support;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
@@ -215,6 +216,148 @@ public sealed class ImageReaderTests : IDisposable
         Assert.Equal(new ImageShape(3, 3, 1), ImageReader.Inspect(path).Shape);
     }
 
+    [Fact]
+    public void ReadPlanar_ExifRotatedJpeg_EqualsItsPreRotatedCopy()
+    {
+        // Flat 8×8 blocks at quality 100 decode exactly, so the two files must give the same floats. Stored as
+        // [[a b] [c d]] with orientation 6 (turn a quarter clockwise to show), the picture is [[c a] [d b]].
+        byte[] stored = { 30, 90, 160, 220 };
+        byte[] shown = { 160, 30, 220, 90 };
+        string rotated = WriteBlockJpeg(folder.Combine("rotated.jpg"), stored, orientation: 6);
+        string upright = WriteBlockJpeg(folder.Combine("upright.jpg"), shown, orientation: null);
+
+        float[] fromRotated = ImageReader.ReadPlanar(rotated, 16, 16, 1);
+        float[] fromUpright = ImageReader.ReadPlanar(upright, 16, 16, 1);
+
+        Assert.Equal(ImageReader.Inspect(upright).Shape, ImageReader.Inspect(rotated).Shape);
+        Assert.Equal(fromUpright, fromRotated);
+        Assert.Equal(Enumerable.Range(0, 256).Select(i => shown[i / 128 * 2 + i % 16 / 8] / 255f), fromRotated);
+    }
+
+    [Theory]
+    [InlineData("photo.png", "JPEG", false)]
+    [InlineData("photo.JPEG", "JPEG", true)]
+    [InlineData("photo.jpg", "JPEG", true)]
+    [InlineData("photo.tif", "JPEG", false)]
+    public void Inspect_FormatAndExtension_AreComparedWithoutRegardToCase(string name, string format, bool matches)
+    {
+        string path = TestImages.WriteRgbJpeg(folder.Combine(name), 4, 4, new Rgb24(9, 9, 9));
+
+        ImageFacts facts = ImageReader.Inspect(path);
+
+        Assert.Equal((format, matches), (facts.Format, facts.FormatMatchesExtension));
+    }
+
+    [Fact]
+    public void Inspect_EmptyFile_SaysItIsEmpty()
+    {
+        string path = folder.Combine("empty.jpg");
+        File.WriteAllBytes(path, Array.Empty<byte>());
+
+        var error = Assert.Throws<InvalidDataException>(() => ImageReader.Inspect(path));
+
+        Assert.Equal($"'{path}' is not a readable image: the file is empty (0 bytes).", error.Message);
+    }
+
+    [Theory]
+    [InlineData("photoshop.png", "3842505300010000000000000003")]
+    [InlineData("targa.png", "00000A000000000000000000020002001800")]
+    [InlineData("pdf.jpg", "255044462D312E340A")]
+    public void Inspect_UnsupportedFormat_SaysNoFormatCanReadIt(string name, string hexBytes)
+    {
+        string path = folder.Combine(name);
+        File.WriteAllBytes(path, Convert.FromHexString(hexBytes));
+
+        var error = Assert.Throws<InvalidDataException>(() => ImageReader.Inspect(path));
+
+        Assert.Equal($"'{path}' is not a readable image: its content is in no image format that can be read " +
+                     "(PNG, JPEG, BMP, GIF, TIFF or WebP).", error.Message);
+    }
+
+    [Fact]
+    public void Inspect_HeaderDeclaringFiftyThousandSquared_IsRefusedWithoutDecoding()
+    {
+        string path = folder.Combine("bomb.png");
+        File.WriteAllBytes(path, HandMadeImages.PngDeclaringSize(50_000, 50_000));
+        ImageReader.Inspect(TestImages.WriteFlatGreyPng(folder.Combine("warm-up.png"), 2, 2, 1));
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        long workingSetBefore = Environment.WorkingSet;
+
+        var error = Assert.Throws<ImageTooLargeException>(() => ImageReader.Inspect(path));
+
+        // Decoding would need 2.5 GB for the grey pixels alone; refusing from the header costs kilobytes.
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        long workingSetGrowth = Environment.WorkingSet - workingSetBefore;
+        Assert.True(allocated < 1 << 20, $"{allocated} bytes were allocated.");
+        Assert.True(workingSetGrowth < 64 << 20, $"The working set grew by {workingSetGrowth} bytes.");
+        Assert.Equal((path, 50_000, 50_000, ImageReader.DefaultMaxPixels),
+            (error.Path, error.Width, error.Height, error.MaxPixels));
+        Assert.Equal($"'{path}' declares 50,000 × 50,000 = 2,500,000,000 pixels in its header, more than the " +
+                     "limit of 100,000,000 pixels; it was not decoded.", error.Message);
+    }
+
+    [Theory]
+    [InlineData(400, true)]
+    [InlineData(399, false)]
+    public void Inspect_PixelLimit_AcceptsExactlyTheLimit(long maxPixels, bool accepted)
+    {
+        string path = TestImages.WriteFlatGreyPng(folder.Combine("square.png"), 20, 20, 7);
+
+        Exception? error = Record.Exception(() => ImageReader.Inspect(path, maxPixels));
+
+        Assert.Equal(accepted, error is null);
+        Assert.True(accepted || error is ImageTooLargeException);
+    }
+
+    [Theory]
+    [InlineData("png")]
+    [InlineData("jpg")]
+    [InlineData("gif")]
+    [InlineData("bmp")]
+    [InlineData("tif")]
+    [InlineData("webp")]
+    public void InspectAndReadPlanar_DamagedFiles_FailOnlyWithInvalidData(string extension)
+    {
+        // Decoders throw more than their own exception types on damaged data (null references, empty sequences,
+        // indices out of range); none of them may escape as anything but InvalidDataException.
+        string whole = folder.Combine($"whole.{extension}");
+        using (var image = new Image<Rgb24>(24, 24))
+        {
+            for (int i = 0; i < 24 * 24; i++)
+            {
+                image[i % 24, i / 24] = new Rgb24((byte)(i * 7), (byte)(i * 13), (byte)(i % 24 * 10));
+            }
+            image.Save(whole);
+        }
+        byte[] bytes = File.ReadAllBytes(whole);
+        var random = new Random(extension.Length * 31 + extension[0]);
+
+        for (int variant = 0; variant < 60; variant++)
+        {
+            byte[] damaged = (byte[])bytes.Clone();
+            if (variant % 2 == 0)
+            {
+                damaged = damaged[..random.Next(1, damaged.Length)];
+            }
+            else
+            {
+                for (int i = 0; i < 3; i++)
+                {
+                    damaged[random.Next(damaged.Length)] = (byte)random.Next(256);
+                }
+            }
+            string path = folder.Combine($"damaged-{variant}.{extension}");
+            File.WriteAllBytes(path, damaged);
+
+            Exception? inspecting = Record.Exception(() => ImageReader.Inspect(path));
+            Exception? reading = Record.Exception(() => ImageReader.ReadPlanar(path, 8, 8, 3));
+
+            Assert.True(inspecting is null or InvalidDataException,
+                $"Inspect threw {inspecting} for variant {variant}.");
+            Assert.True(reading is null or InvalidDataException, $"ReadPlanar threw {reading} for variant {variant}.");
+        }
+    }
+
     [Theory]
     [InlineData("a.png", true)]
     [InlineData("a.JPEG", true)]
@@ -226,6 +369,22 @@ public sealed class ImageReaderTests : IDisposable
     public void HasImageExtension_FileName_MatchesKnownEndingsIgnoringCase(string name, bool expected)
     {
         Assert.Equal(expected, ImageReader.HasImageExtension(name));
+    }
+
+    private static string WriteBlockJpeg(string path, byte[] blocks, ushort? orientation)
+    {
+        using var image = new Image<L8>(16, 16);
+        for (int i = 0; i < 256; i++)
+        {
+            image[i % 16, i / 16] = new L8(blocks[i / 128 * 2 + i % 16 / 8]);
+        }
+        if (orientation is { } value)
+        {
+            image.Metadata.ExifProfile = new ExifProfile();
+            image.Metadata.ExifProfile.SetValue(ExifTag.Orientation, value);
+        }
+        image.SaveAsJpeg(path, new JpegEncoder { ColorType = JpegColorType.Luminance, Quality = 100 });
+        return path;
     }
 
     private static int IndexOf(byte[] haystack, byte[] needle)
