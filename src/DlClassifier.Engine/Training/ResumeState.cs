@@ -57,21 +57,23 @@ internal sealed class ResumeState
     }
 
     /// <summary>Puts the saved optimiser state into a freshly created optimiser of the same solver.</summary>
-    /// <exception cref="InvalidDataException">The state belongs to another optimiser or does not fit.</exception>
+    /// <exception cref="InvalidOperationException">The state belongs to another optimiser or does not fit.</exception>
     public void RestoreOptimizer(optim.Optimizer optimizer)
     {
         if (optimizer is not TorchSharp.Modules.OptimizerHelper helper)
         {
-            throw new InvalidDataException($"The optimiser {optimizer.GetType().Name} cannot load a saved state.");
+            throw new InvalidOperationException($"The optimiser {optimizer.GetType().Name} cannot load a saved state.");
         }
         using var reader = new BinaryReader(new MemoryStream(Optimizer));
         try
         {
             helper.load_state_dict(reader);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or EndOfStreamException)
         {
-            throw new InvalidDataException($"The saved optimiser state does not fit the network: {e.Message}", e);
+            throw new InvalidOperationException(
+                "The saved optimiser state does not fit this network or solver. Train a new classifier, or load a " +
+                "checkpoint of this one.", e);
         }
     }
 

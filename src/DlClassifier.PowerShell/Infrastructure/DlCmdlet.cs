@@ -41,12 +41,30 @@ public abstract class DlCmdlet : PSCmdlet
         {
             foreach (Action<ProgressWriter> message in reporter.Messages())
             {
-                message(progress);
+                // A stopping pipeline refuses output; messages are still taken so that the engine can end.
+                if (!cancellation.IsCancellationRequested)
+                {
+                    message(progress);
+                }
             }
+        }
+        catch (PipelineStoppedException)
+        {
+            // The stop came while a message was written. The engine is waited for all the same, so that when Stop
+            // returns it has put the best weights back, finished its checkpoint and released its locks.
+            cancellation.Cancel();
+            foreach (Action<ProgressWriter> _ in reporter.Messages())
+            {
+            }
+            ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+            throw;
         }
         finally
         {
-            progress.CompleteAll();
+            if (!cancellation.IsCancellationRequested)
+            {
+                progress.CompleteAll();
+            }
         }
         try
         {
