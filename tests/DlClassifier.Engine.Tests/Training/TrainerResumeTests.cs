@@ -129,6 +129,25 @@ public sealed class TrainerResumeTests : IClassFixture<SyntheticImageSet>, IDisp
     }
 
     [Fact]
+    public void ClassWeights_SavedAndLoaded_KeepModeAndFactors()
+    {
+        DlClassifierParam parameters = Parameters(Solver.Sgd, epochs: 1);
+        parameters.ClassWeighting = ClassWeighting.InverseFrequency;
+        parameters.ClassWeight["left"] = 1.5;
+        string file = Path.Combine(output.Path, "weighted.dlc");
+        using (DlClassifier classifier = images.NewClassifier(parameters))
+        {
+            ClassifierFile.Save(classifier, file);
+        }
+
+        using DlClassifier loaded = ClassifierFile.Load(file);
+
+        Assert.Equal(ClassWeighting.InverseFrequency, loaded.Parameters.ClassWeighting);
+        Assert.Equal(1.5, loaded.Parameters.Clone().ClassWeight["LEFT"]);
+        Assert.False(loaded.CanResume);
+    }
+
+    [Fact]
     public void Train_WithInverseFrequencyWeights_TrainsWithFiniteOtherLosses()
     {
         DlDataSet imbalanced = WithTraining(images.DataSet.InSplit(SampleSplit.Training)
