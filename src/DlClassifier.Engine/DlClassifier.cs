@@ -13,6 +13,7 @@ public sealed class DlClassifier : IDisposable
 {
     private readonly object gate = new();
     private nn.Module<Tensor, Tensor> network;
+    private int lastTrainingBatches;
 
     internal DlClassifier(NetworkArchitecture architecture, IReadOnlyList<string> classNames, int imageWidth,
         int imageHeight, int imageChannels, DlClassifierParam parameters, nn.Module<Tensor, Tensor> network)
@@ -66,9 +67,24 @@ public sealed class DlClassifier : IDisposable
 
     public bool IsTrained => BestEpoch is not null;
 
+    /// <summary>True when the weights and optimiser state of the last completed epoch are kept for resuming.</summary>
+    public bool CanResume => Resume is not null;
+
+    /// <summary>Batches trained by the running or latest training of this handle, cancelled epochs' too.</summary>
+    public int LastTrainingBatches => lastTrainingBatches;
+
+    /// <summary>
+    /// Batches the most recent training still trained after it was asked to stop: 0, or 1 when a batch was under way.
+    /// Null when that training was not stopped.
+    /// </summary>
+    public int? BatchesAfterStopRequest { get; internal set; }
+
     public int ParameterCount => (int)network.parameters().Sum(p => p.numel());
 
     internal nn.Module<Tensor, Tensor> Network => network;
+
+    /// <summary>Where the last training stopped; null for a new classifier or a file saved without it.</summary>
+    internal ResumeState? Resume { get; set; }
 
     internal IClassifierNetwork Explainable => (IClassifierNetwork)network;
 
@@ -85,6 +101,18 @@ public sealed class DlClassifier : IDisposable
         Parameters = updated;
     }
 
+    /// <summary>
+    /// The SHA-256 of the weights the classifier holds, as upper-case hexadecimal: equal hashes mean equal weights,
+    /// bit for bit. It is the hash a classifier file records for its weights.
+    /// </summary>
+    public string GetWeightsHash()
+    {
+        lock (gate)
+        {
+            return ResumeState.Hash(network);
+        }
+    }
+
     /// <summary>Records the first evaluation on the test split; later ones keep the first date.</summary>
     public void MarkTestEvaluated(DateTimeOffset when) => TestEvaluatedAt ??= when;
 
@@ -99,6 +127,8 @@ public sealed class DlClassifier : IDisposable
         }
         Temperature = temperature;
     }
+
+    internal void CountBatches(int value) => Interlocked.Exchange(ref lastTrainingBatches, value);
 
     internal void ReplaceNetwork(nn.Module<Tensor, Tensor> replacement)
     {

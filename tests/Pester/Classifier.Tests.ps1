@@ -310,6 +310,48 @@ Describe 'Set-DlClassifierParam' {
                 Should -Throw -ErrorId "ParameterInvalid,$SetCommand"
         }
 
+        It 'sets the class weighting, also under its alias -ClassWeights' {
+            $classifier = New-DlClassifier -ClassName 'bolt', 'nut' -ImageWidth 16 -ImageHeight 16 -ImageChannels 1
+
+            Set-DlClassifierParam -Classifier $classifier -ClassWeighting InverseFrequency
+            $first = $classifier.Parameters.ClassWeighting
+            Set-DlClassifierParam -Classifier $classifier -ClassWeights None
+
+            $first | Should -Be 'InverseFrequency'
+            $classifier.Parameters.ClassWeighting | Should -Be 'None'
+        }
+
+        It 'sets a loss factor per class name, matching names without regard to case' {
+            $classifier = New-DlClassifier -ClassName 'bolt', 'nut' -ImageWidth 16 -ImageHeight 16 -ImageChannels 1
+
+            Set-DlClassifierParam -Classifier $classifier -ClassWeight @{ BOLT = 2.0; nut = 1 }
+
+            $classifier.Parameters.ClassWeight['bolt'] | Should -Be 2.0
+            $classifier.Parameters.ClassWeight['nut'] | Should -Be 1.0
+        }
+
+        It 'throws ParameterInvalid naming a class weight of an unknown class' {
+            $classifier = New-DlClassifier -ClassName 'bolt', 'nut' -ImageWidth 16 -ImageHeight 16 -ImageChannels 1
+
+            $thrown = { Set-DlClassifierParam -Classifier $classifier -ClassWeight @{ screw = 2.0 } } |
+                Should -Throw -ErrorId "ParameterInvalid,$SetCommand" -PassThru
+
+            $thrown.TargetObject | Should -Be 'screw'
+            $thrown.Exception.Message | Should -BeLike "*'screw'*"
+            $classifier.Parameters.ClassWeight.Count | Should -Be 0
+        }
+
+        It 'throws ParameterInvalid for the class weight <Value>' -TestCases @(
+            @{ Value = 0 }
+            @{ Value = -1 }
+            @{ Value = 'heavy' }
+        ) {
+            $classifier = New-DlClassifier -ClassName 'bolt', 'nut' -ImageWidth 16 -ImageHeight 16 -ImageChannels 1
+
+            { Set-DlClassifierParam -Classifier $classifier -ClassWeight @{ bolt = $Value } } |
+                Should -Throw -ErrorId "ParameterInvalid,$SetCommand"
+        }
+
         It 'changes nothing when a value is rejected' {
             $classifier = New-DlClassifier -ClassName 'a', 'b' -ImageWidth 16 -ImageHeight 16 -ImageChannels 1
 
@@ -393,6 +435,14 @@ Describe 'Get-DlDevice' {
             for ($i = 0; $i -lt $cuda.Count; $i++) {
                 $cuda[$i].Name | Should -Be "cuda:$i"
             }
+        }
+
+        It 'gives the CPU thread count libtorch uses and no memory for the CPU' {
+            $cpu = Get-DlDevice | Select-Object -First 1
+
+            $cpu.Threads | Should -BeLessOrEqual 1024
+            $cpu.MemoryBytes | Should -BeNullOrEmpty
+            $cpu.Description | Should -BeLike '*logical processors'
         }
     }
 }

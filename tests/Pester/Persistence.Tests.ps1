@@ -264,11 +264,14 @@ Describe 'Import-DlClassifier' {
 
         It 'goes on training where the saved classifier stopped' {
             $classifier = Import-DlClassifier -Path $SavedPath
-            Set-DlClassifierParam -Classifier $classifier -Epochs 1
+            # Epochs is the total of the plan, and an exported file holds no optimiser state, which a warning says.
+            Set-DlClassifierParam -Classifier $classifier -Epochs 3
 
-            $result = Start-DlTraining -Classifier $classifier -DataSet $DataSet
+            $result = Start-DlTraining -Classifier $classifier -DataSet $DataSet -WarningVariable warnings `
+                -WarningAction SilentlyContinue
 
             $result.History.Epoch | Should -Be @(1, 2, 3)
+            "$warnings" | Should -BeLike '*fresh optimiser*'
         }
 
         It 'resolves a relative -Path against the current location' {

@@ -122,11 +122,13 @@ Describe 'Start-DlTraining' {
             $Result.CheckpointPath | Should -Be $CheckpointPath
         }
 
-        It 'holds the best epoch in the checkpoint' {
+        It 'holds the best epoch and the whole history in the checkpoint' {
             $checkpoint = Import-DlClassifier -Path $CheckpointPath
 
             $checkpoint.BestEpoch | Should -Be $Result.BestEpoch
-            $checkpoint.History | Should -HaveCount $Result.BestEpoch
+            $checkpoint.History | Should -HaveCount $Result.History.Count
+            $checkpoint.CanResume | Should -BeTrue
+            $checkpoint.GetWeightsHash() | Should -Be $Classifier.GetWeightsHash()
         }
 
         It 'predicts with the checkpoint exactly as with the trained classifier' {
@@ -180,9 +182,10 @@ Describe 'Start-DlTraining' {
             $second.History[0].TrainingLoss | Should -Not -Be $first.History[0].TrainingLoss
         }
 
-        It 'continues the epoch count when trained again' {
+        It 'continues the epoch count up to a raised -Epochs when trained again' {
             $classifier = New-TinyClassifier -Epochs 1
             $null = Start-DlTraining -Classifier $classifier -DataSet $DataSet
+            Set-DlClassifierParam -Classifier $classifier -Epochs 2
 
             $again = Start-DlTraining -Classifier $classifier -DataSet $DataSet
 
@@ -252,6 +255,28 @@ Describe 'Start-DlTraining' {
             $child = $run.Progress | Where-Object ParentActivityId -NE -1 | Select-Object -First 1
             $child.ParentActivityId | Should -Be $parent.ActivityId
         }
+
+        It 'shows epochs with percent and time remaining, and batches with percent and the current loss' {
+            $run = Invoke-DlCommandInOwnPipeline -Name Start-DlTraining -Parameter @{
+                Classifier = New-TinyClassifier; DataSet = $DataSet
+            }
+
+            $shown = @($run.Progress | Where-Object RecordType -EQ 'Processing')
+            $epochs = @($shown | Where-Object ParentActivityId -EQ -1)
+            $batches = @($shown | Where-Object { $_.ParentActivityId -ne -1 -and $_.Activity -like 'Epoch *' })
+            $epochs.Count | Should -BeGreaterThan 0
+            $batches.Count | Should -BeGreaterThan 0
+            foreach ($record in $epochs) {
+                $record.StatusDescription | Should -Match '^Epoch \d+ of 2$'
+                $record.PercentComplete | Should -BeIn (0..100)
+                $record.SecondsRemaining | Should -BeGreaterOrEqual 0
+            }
+            foreach ($record in $batches) {
+                $record.StatusDescription | Should -Match '^Batch \d+ of \d+, loss \d+\.\d{4}$'
+                $record.PercentComplete | Should -BeIn (0..100)
+            }
+            $epochs[-1].PercentComplete | Should -Be 100
+        }
     }
 
     Context 'cancellation' {
@@ -291,6 +316,209 @@ Describe 'Start-DlTraining' {
             $result = Start-DlTraining -Classifier (New-TinyClassifier -Epochs 1) -DataSet $DataSet
 
             $result.History | Should -HaveCount 1
+        }
+    }
+
+    Context 'resuming' {
+        It 'continues from an imported checkpoint exactly as an unbroken training' {
+            # A constant learning rate lets a 2-epoch plan be raised to 4 without changing any epoch's rate.
+            $straight = New-TinyClassifier -Epochs 4
+            Set-DlClassifierParam -Classifier $straight -Schedule Constant
+            $unbroken = Start-DlTraining -Classifier $straight -DataSet $DataSet
+
+            $first = New-TinyClassifier -Epochs 2
+            Set-DlClassifierParam -Classifier $first -Schedule Constant
+            $null = Start-DlTraining -Classifier $first -DataSet $DataSet -CheckpointPath "$TestDrive/resume/two.dlc"
+            $resumed = Import-DlClassifier -Path "$TestDrive/resume/two.dlc"
+            Set-DlClassifierParam -Classifier $resumed -Epochs 4
+            $continued = $DataSet | Start-DlTraining -Classifier $resumed -WarningVariable warnings
+
+            $warnings | Should -HaveCount 0
+            $continued.EpochsTrained | Should -Be 2
+            $continued.History.Epoch | Should -Be @(1, 2, 3, 4)
+            $continued.History.TrainingLoss | Should -Be $unbroken.History.TrainingLoss
+            $continued.History.ValidationLoss | Should -Be $unbroken.History.ValidationLoss
+            $resumed.GetWeightsHash() | Should -Be $straight.GetWeightsHash()
+        }
+
+        It 'warns and trains nothing once every epoch of the plan is trained' {
+            $classifier = New-TinyClassifier -Epochs 1
+            $null = Start-DlTraining -Classifier $classifier -DataSet $DataSet
+            $hash = $classifier.GetWeightsHash()
+
+            $again = Start-DlTraining -Classifier $classifier -DataSet $DataSet -WarningVariable warnings `
+                -WarningAction SilentlyContinue
+
+            $again.EpochsTrained | Should -Be 0
+            $again.History | Should -HaveCount 1
+            "$warnings" | Should -BeLike '*nothing is left to train*-Epochs*'
+            $classifier.GetWeightsHash() | Should -Be $hash
+        }
+
+        It 'warns that a file without optimiser state continues with a fresh optimiser' {
+            $classifier = New-TinyClassifier -Epochs 1
+            $null = Start-DlTraining -Classifier $classifier -DataSet $DataSet
+            Export-DlClassifier -Classifier $classifier -Path "$TestDrive/resume/exported.dlc"
+            $imported = Import-DlClassifier -Path "$TestDrive/resume/exported.dlc"
+            Set-DlClassifierParam -Classifier $imported -Epochs 2
+
+            $result = Start-DlTraining -Classifier $imported -DataSet $DataSet -WarningVariable warnings `
+                -WarningAction SilentlyContinue
+
+            $imported.CanResume | Should -BeTrue
+            $result.History.Epoch | Should -Be @(1, 2)
+            "$warnings" | Should -BeLike '*fresh optimiser*'
+        }
+
+        It 'trains with inverse-frequency class weights to finite losses' {
+            $classifier = New-TinyClassifier
+            Set-DlClassifierParam -Classifier $classifier -ClassWeighting InverseFrequency -ClassWeight @{ bars = 2 }
+
+            $result = Start-DlTraining -Classifier $classifier -DataSet $DataSet
+
+            foreach ($record in $result.History) {
+                [double]::IsFinite($record.TrainingLoss) | Should -BeTrue
+            }
+        }
+    }
+
+    Context 'stopping' {
+        It 'runs at most one batch after Stop and leaves the best weights and an intact checkpoint' {
+            $classifier = New-TinyClassifier -Epochs 1000
+            $checkpoint = "$TestDrive/stop/checkpoint.dlc"
+            $pipeline = [powershell]::Create()
+            $null = Register-ObjectEvent -InputObject $pipeline.Streams.Progress -EventName DataAdded `
+                -SourceIdentifier TrainingProgress
+            try {
+                $null = $pipeline.AddCommand((Get-Command -Name Start-DlTraining)).
+                    AddParameter('Classifier', $classifier).AddParameter('DataSet', $DataSet).
+                    AddParameter('CheckpointPath', $checkpoint)
+                $running = $pipeline.BeginInvoke()
+
+                # Stop from this thread once a progress record of the second epoch or later arrives, so that a
+                # completed epoch has been checkpointed.
+                $epoch = 0
+                while ($epoch -lt 2) {
+                    $arrived = Wait-Event -SourceIdentifier TrainingProgress -Timeout 120
+                    $arrived | Should -Not -BeNullOrEmpty
+                    Remove-Event -EventIdentifier $arrived.EventIdentifier
+                    $record = $pipeline.Streams.Progress[$arrived.SourceEventArgs.Index]
+                    if ($record.StatusDescription -match '^Epoch (\d+) of') {
+                        $epoch = [int] $Matches[1]
+                    }
+                }
+                $pipeline.Stop()
+
+                $pipeline.InvocationStateInfo.State | Should -Be 'Stopped'
+                { $pipeline.EndInvoke($running) } | Should -Throw
+            }
+            finally {
+                Unregister-Event -SourceIdentifier TrainingProgress
+                Get-Event -SourceIdentifier TrainingProgress -ErrorAction SilentlyContinue | Remove-Event
+                $pipeline.Dispose()
+            }
+
+            $classifier.BatchesAfterStopRequest | Should -BeIn @(0, 1)
+            $classifier.History.Count | Should -BeGreaterOrEqual 1
+            $classifier.BestEpoch | Should -BeIn $classifier.History.Epoch
+            (Measure-DlClassifier -Classifier $classifier -DataSet $DataSet -Split Validation).TopOneError |
+                Should -Be $classifier.BestValidationError
+            $saved = Import-DlClassifier -Path $checkpoint
+            $saved.History.Count | Should -Be $classifier.History.Count
+            $saved.GetWeightsHash() | Should -Be $classifier.GetWeightsHash()
+            $saved.CanResume | Should -BeTrue
+        }
+    }
+
+    Context 'small data' {
+        It 'warns that it merged the last batch of one image and finishes every epoch' {
+            # 12 training images in batches of 11 leave a last batch of one.
+            $classifier = New-TinyClassifier
+            Set-DlClassifierParam -Classifier $classifier -BatchSize 11
+
+            $result = Start-DlTraining -Classifier $classifier -DataSet $DataSet -WarningVariable warnings `
+                -WarningAction SilentlyContinue
+
+            "$warnings" | Should -BeLike '*merged the last batch of one image*'
+            $result.History | Should -HaveCount 2
+            foreach ($record in $result.History) {
+                [double]::IsFinite($record.TrainingLoss) | Should -BeTrue
+            }
+        }
+    }
+
+    Context 'reproducibility' {
+        It 'gives the same weights hash in two fresh processes for the same seed' {
+            $script = Join-Path $TestDrive 'train-once.ps1'
+            Set-Content -LiteralPath $script -Value @'
+param([string] $ModulePath, [string] $DataRoot)
+$ErrorActionPreference = 'Stop'
+Import-Module -Name $ModulePath
+$dataSet = Import-DlDataSet -Path $DataRoot | Split-DlDataSet
+$classifier = New-DlClassifier -DataSet $dataSet |
+    Set-DlClassifierParam -Epochs 2 -BatchSize 4 -LearningRate 0.01 -Seed 5 -Threads 1 -Device cpu -PassThru
+$null = Start-DlTraining -Classifier $classifier -DataSet $dataSet
+$classifier.GetWeightsHash()
+'@
+            # Under `dotnet pwsh` the process is dotnet, which needs the path of pwsh.dll first.
+            $executable = [Environment]::ProcessPath
+            # A typed array: splatting a lone string would pass it character by character.
+            [string[]] $prefix = if ([IO.Path]::GetFileNameWithoutExtension($executable) -eq 'dotnet') {
+                Join-Path $PSHOME 'pwsh.dll'
+            }
+            else {
+                @()
+            }
+
+            $hashes = foreach ($run in 1, 2) {
+                $output = & $executable @prefix -NoProfile -NonInteractive -File $script `
+                    -ModulePath (Get-DlModulePath) -DataRoot $DataRoot
+                $LASTEXITCODE | Should -Be 0
+                @($output)[-1]
+            }
+
+            $hashes[0] | Should -Match '^[0-9A-F]{64}$'
+            $hashes[1] | Should -Be $hashes[0]
+        }
+    }
+
+    Context 'runspaces' {
+        It 'runs two trainings from two runspaces one after another, with the results of sequential runs' {
+            $sequential = foreach ($seed in 21, 22) {
+                (Start-DlTraining -Classifier (New-TinyClassifier -Seed $seed) -DataSet $DataSet).History.TrainingLoss
+            }
+            $classifiers = @((New-TinyClassifier -Seed 21), (New-TinyClassifier -Seed 22))
+            $pipelines = foreach ($classifier in $classifiers) {
+                $pipeline = [powershell]::Create()
+                $null = $pipeline.AddCommand((Get-Command -Name Start-DlTraining)).
+                    AddParameter('Classifier', $classifier).AddParameter('DataSet', $DataSet)
+                [pscustomobject]@{ Pipeline = $pipeline; Running = $pipeline.BeginInvoke() }
+            }
+            try {
+                $results = foreach ($entry in $pipelines) {
+                    @($entry.Pipeline.EndInvoke($entry.Running))[0]
+                }
+            }
+            finally {
+                $pipelines.Pipeline | ForEach-Object Dispose
+            }
+
+            $results | Should -HaveCount 2
+            $results[0].History.TrainingLoss | Should -Be @($sequential)[0..1]
+            $results[1].History.TrainingLoss | Should -Be @($sequential)[2..3]
+        }
+    }
+
+    Context 'history' {
+        It 'exports the history as CSV with one clean column per property' {
+            $csv = $Result.History | ConvertTo-Csv -NoTypeInformation
+
+            $csv[0] | Should -Be ('"Epoch","TrainingLoss","TrainingError","ValidationError","ValidationLoss",' +
+                '"LearningRate","Seconds","IsBest"')
+            $csv | Should -HaveCount ($Result.History.Count + 1)
+            $rows = $csv | ConvertFrom-Csv
+            [int[]] $rows.Epoch | Should -Be $Result.History.Epoch
+            [double[]] $rows.TrainingLoss | Should -Be $Result.History.TrainingLoss
         }
     }
 

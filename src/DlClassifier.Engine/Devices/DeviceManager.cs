@@ -108,9 +108,12 @@ public static class DeviceManager
         };
         if (CudaAvailable)
         {
+            // TorchSharp 0.107 binds no call for a CUDA device's name or memory (torch.cuda offers only
+            // is_available, device_count, manual_seed and synchronize), so the list shows neither; MemoryBytes
+            // stays null until a binding exists.
             for (int i = 0; i < torch.cuda.device_count(); i++)
             {
-                devices.Add(new DlDevice($"cuda:{i}", "Cuda", i, "CUDA device", null, null));
+                devices.Add(new DlDevice($"cuda:{i}", "Cuda", i, $"CUDA device {i}", null, null));
             }
         }
         return devices;

@@ -38,6 +38,10 @@ public static class ClassifierFile
 
     private const string WeightsEntry = "weights.bin";
 
+    private const string OptimizerEntry = "optimizer.bin";
+
+    private const string ResumeWeightsEntry = "resume-weights.bin";
+
     internal static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -48,19 +52,39 @@ public static class ClassifierFile
     public static void Save(DlClassifier classifier, string path)
     {
         byte[] weights;
-        using (var buffer = new MemoryStream())
+        lock (classifier.Gate)
         {
-            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-            {
-                lock (classifier.Gate)
-                {
-                    classifier.Network.save(writer);
-                }
-            }
-            weights = buffer.ToArray();
+            weights = ResumeState.ModuleBytes(classifier.Network);
         }
+        Write(classifier, path, weights, resume: null);
+    }
+
+    /// <summary>
+    /// Saves a training checkpoint: the best weights so far as the classifier's weights, and beside them the last
+    /// completed epoch's weights and optimiser state (<c>resume-weights.bin</c>, <c>optimizer.bin</c>), so that
+    /// a training started from the file continues as if it had never stopped. The best weights come in TorchSharp's
+    /// format, null when no epoch was evaluated yet.
+    /// </summary>
+    internal static void SaveCheckpoint(DlClassifier classifier, string path, byte[]? bestWeights)
+    {
+        ResumeState resume = classifier.Resume
+            ?? throw new InvalidOperationException("A checkpoint is written only after an epoch.");
+        Write(classifier, path, bestWeights ?? resume.Weights, resume);
+    }
+
+    private static void Write(DlClassifier classifier, string path, byte[] weights, ResumeState? resume)
+    {
         ClassifierManifest manifest = ClassifierManifest.From(classifier);
         manifest.WeightsSha256 = Convert.ToHexString(SHA256.HashData(weights));
+        if (resume is not null)
+        {
+            manifest.Resume = new ResumeManifest
+            {
+                Solver = resume.Solver, EvaluationsWithoutGain = resume.EvaluationsWithoutGain,
+                WeightsSha256 = Convert.ToHexString(SHA256.HashData(resume.Weights)),
+                OptimizerSha256 = Convert.ToHexString(SHA256.HashData(resume.Optimizer)),
+            };
+        }
 
         AtomicFile.Write(path, stream =>
         {
@@ -72,9 +96,35 @@ public static class ClassifierFile
 
             // Float weights barely compress (deflate made them larger), so they are stored as they are; the
             // manifest's hash of them catches damage that a stored entry would otherwise let through.
-            using Stream weightsStream = zip.CreateEntry(WeightsEntry, CompressionLevel.NoCompression).Open();
-            weightsStream.Write(weights);
+            WriteEntry(zip, WeightsEntry, weights);
+            if (resume is not null)
+            {
+                WriteEntry(zip, ResumeWeightsEntry, resume.Weights);
+                WriteEntry(zip, OptimizerEntry, resume.Optimizer);
+            }
         });
+    }
+
+    private static void WriteEntry(ZipArchive zip, string name, byte[] content)
+    {
+        using Stream stream = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
+        stream.Write(content);
+    }
+
+    /// <summary>The content of an entry, checked against its recorded hash.</summary>
+    private static byte[] ReadEntry(ZipArchive zip, string name, string? sha256, string path)
+    {
+        ZipArchiveEntry entry = zip.GetEntry(name) ?? throw new ClassifierFileException(path, $"it has no {name}.");
+        using Stream stream = entry.Open();
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        byte[] content = buffer.ToArray();
+        string actual = Convert.ToHexString(SHA256.HashData(content));
+        if (sha256 is not null && !string.Equals(sha256, actual, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ClassifierFileException(path, $"its {name} is damaged (hash mismatch).");
+        }
+        return content;
     }
 
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
@@ -110,6 +160,13 @@ public static class ClassifierFile
                 classifier.Network.load(reader, strict: true);
                 classifier.Network.eval();
                 manifest.ApplyTo(classifier);
+                if (manifest.Resume is { } resume)
+                {
+                    classifier.Resume = new ResumeState(
+                        ReadEntry(zip, ResumeWeightsEntry, resume.WeightsSha256, fullPath),
+                        ReadEntry(zip, OptimizerEntry, resume.OptimizerSha256, fullPath),
+                        resume.Solver, resume.EvaluationsWithoutGain);
+                }
                 return classifier;
             }
             catch
@@ -226,6 +283,9 @@ internal sealed class ClassifierManifest
     /// <summary>The SHA-256 of weights.bin (hexadecimal), checked on load.</summary>
     public string? WeightsSha256 { get; set; }
 
+    /// <summary>Present in training checkpoints only: where the training stopped; files without it load fine.</summary>
+    public ResumeManifest? Resume { get; set; }
+
     public static ClassifierManifest From(DlClassifier classifier) => new()
     {
         Architecture = classifier.Architecture,
@@ -253,4 +313,18 @@ internal sealed class ClassifierManifest
         classifier.TestEvaluatedAt = TestEvaluatedAt;
         classifier.SetTemperature(Temperature);
     }
+}
+
+/// <summary>The manifest's record of a checkpoint's resume entries.</summary>
+internal sealed class ResumeManifest
+{
+    public Solver Solver { get; set; }
+
+    public int EvaluationsWithoutGain { get; set; }
+
+    /// <summary>The SHA-256 of resume-weights.bin, the last completed epoch's weights.</summary>
+    public string? WeightsSha256 { get; set; }
+
+    /// <summary>The SHA-256 of optimizer.bin, TorchSharp's optimiser state (not PyTorch's format).</summary>
+    public string? OptimizerSha256 { get; set; }
 }

@@ -105,6 +105,7 @@ public sealed class DlClassifierParam
     {
         var copy = (DlClassifierParam)MemberwiseClone();
         copy.StepEpochs = (int[])StepEpochs.Clone();
+        copy.ClassWeight = new Dictionary<string, double>(ClassWeight, StringComparer.OrdinalIgnoreCase);
         return copy;
     }
 
@@ -124,6 +125,13 @@ public sealed class DlClassifierParam
         Require(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "must be at least 0");
         Require(Threads >= 0, nameof(Threads), Threads, "must be at least 0 (0 = one per processor)");
         Require(Devices.DeviceManager.IsValidRequest(Device), nameof(Device), Device, "must be auto, cpu, cuda or cuda:N");
+        Require(Enum.IsDefined(ClassWeighting), nameof(ClassWeighting), ClassWeighting,
+            "must be None or InverseFrequency");
+        foreach ((string name, double factor) in ClassWeight)
+        {
+            Require(factor > 0 && double.IsFinite(factor), nameof(ClassWeight), factor,
+                $"must be above 0 for every class (class '{name}')");
+        }
     }
 
     private static void Require(bool condition, string name, object value, string rule)
@@ -133,4 +141,10 @@ public sealed class DlClassifierParam
             throw new ArgumentOutOfRangeException(name, value, $"{name} {rule}; {value} was given.");
         }
     }
+
+    /// <summary>None: rare classes count as often as they occur. Turn it on where a rare class matters.</summary>
+    public ClassWeighting ClassWeighting { get; set; } = ClassWeighting.None;
+
+    /// <summary>Loss factors per class name, on top of <see cref="ClassWeighting"/>; classes not named get 1.</summary>
+    public Dictionary<string, double> ClassWeight { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

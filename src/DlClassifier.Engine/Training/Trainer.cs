@@ -56,6 +56,25 @@ public static class Trainer
         IEngineReporter reporter, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
+        bool fresh = classifier.History.Count == 0;
+        int firstEpoch = classifier.History.Count + 1;
+        int lastEpoch = parameters.Epochs;
+        if (firstEpoch > lastEpoch)
+        {
+            reporter.Warning($"The classifier has trained {classifier.History.Count} epochs, and Epochs is " +
+                             $"{lastEpoch}: nothing is left to train. Raise Epochs (Set-DlClassifierParam " +
+                             "-Epochs) to train on.");
+            return Result(classifier, 0, "Completed", "none", clock, options);
+        }
+        if (!fresh && parameters.EarlyStoppingPatience > 0
+            && classifier.Resume?.EvaluationsWithoutGain >= parameters.EarlyStoppingPatience)
+        {
+            reporter.Warning($"The last training stopped early at epoch {classifier.History.Count}: the " +
+                             $"validation error did not improve for {parameters.EarlyStoppingPatience} " +
+                             "evaluations. Raise EarlyStoppingPatience, or set it to 0, to train on.");
+            return Result(classifier, 0, "EarlyStopping", "none", clock, options);
+        }
+
         DeviceManager.SetThreads(parameters.Threads);
         Device device = DeviceManager.Resolve(parameters.Device, out string? deviceWarning);
         if (deviceWarning is not null)
@@ -67,8 +86,15 @@ public static class Trainer
         ImageCache training = ImageCache.Load(classifier, trainingSamples, "Reading training images", reporter, cancellation);
         ImageCache validation = ImageCache.Load(classifier, validationSamples, "Reading validation images", reporter, cancellation);
         reporter.Verbose($"Read {training.Count} training and {validation.Count} validation images.");
+        float[]? classWeights = ClassWeights.For(parameters, classifier.ClassNames, training.Labels);
+        int batchSize = BatchSizeFor(parameters.BatchSize, training, classifier.ClassNames, reporter);
 
-        bool fresh = classifier.History.Count == 0;
+        // A resumed training keeps the best epoch's weights (which the classifier holds) to hand back unless a later
+        // epoch beats them, then trains on from the last completed epoch's weights and optimiser state.
+        Dictionary<string, Tensor>? bestWeights = null;
+        byte[]? bestWeightBytes = null;
+        ResumeState? resume = fresh ? null : classifier.Resume;
+        int evaluationsWithoutGain = resume?.EvaluationsWithoutGain ?? 0;
         if (fresh)
         {
             // A first training starts from weights drawn from the classifier's seed, so the same seed gives the
@@ -77,34 +103,33 @@ public static class Trainer
                 classifier.ImageWidth, classifier.ImageHeight, classifier.ClassNames.Length, parameters.Seed));
             (classifier.NormalizationMean, classifier.NormalizationStd) = ChannelStatistics(training, classifier.ImageChannels);
         }
-        random.manual_seed(parameters.Seed + classifier.History.Count);
+        else
+        {
+            if (classifier.BestEpoch is not null)
+            {
+                bestWeights = Snapshot(classifier.Network);
+                bestWeightBytes = ResumeState.ModuleBytes(classifier.Network);
+            }
+            resume?.RestoreWeights(classifier.Network);
+        }
         classifier.Network.to(device);
 
-        int firstEpoch = classifier.History.Count + 1;
-        int lastEpoch = classifier.History.Count + parameters.Epochs;
+        using optim.Optimizer optimizer = CreateOptimizer(classifier, parameters);
         if (!fresh)
         {
-            reporter.Verbose($"Continuing from epoch {firstEpoch - 1}; best so far: epoch {classifier.BestEpoch}.");
+            ResumeOptimizer(classifier, parameters, resume, optimizer, device, firstEpoch, reporter);
         }
-        int batchSize = Math.Min(parameters.BatchSize, training.Count);
-        if (batchSize < parameters.BatchSize)
-        {
-            reporter.Warning($"The batch size {parameters.BatchSize} is larger than the {training.Count} training images; " +
-                             $"using {batchSize}.");
-        }
-
-        using optim.Optimizer optimizer = CreateOptimizer(classifier, parameters);
         var augmenter = new BatchAugmenter(classifier.ImageChannels, classifier.ImageHeight, classifier.ImageWidth,
             parameters.Augmentation, parameters.ShiftFraction);
         int[] trainingErrorSubset = FixedSubset(training.Count, options.TrainingErrorSampleLimit, parameters.Seed);
-        // A resumed training starts from the weights of the best epoch so far; unless a later epoch beats it,
-        // those are the weights to hand back, so they are kept from the start.
-        Dictionary<string, Tensor>? bestWeights = !fresh && classifier.BestEpoch is not null
-            ? Snapshot(classifier.Network)
-            : null;
-        int evaluationsWithoutGain = 0;
+        using Tensor? lossWeights = classWeights is null ? null : tensor(classWeights, device: device);
         string stopReason = "Completed";
         int epochsTrained = 0;
+        classifier.CountBatches(0);
+        classifier.BatchesAfterStopRequest = null;
+        int? batchesAtStopRequest = null;
+        using CancellationTokenRegistration onStop =
+            cancellation.Register(() => batchesAtStopRequest = classifier.LastTrainingBatches);
 
         try
         {
@@ -117,8 +142,11 @@ public static class Trainer
                     group.LearningRate = learningRate;
                 }
 
-                double loss = TrainEpoch(classifier, training, augmenter, optimizer, batchSize, device, parameters.Seed,
-                    epoch, firstEpoch, lastEpoch, clock, reporter, cancellation);
+                // Dropout draws from libtorch's generator; seeding it per epoch makes a resumed epoch draw as the
+                // same epoch of an unbroken training would.
+                random.manual_seed(unchecked(parameters.Seed * 1_000_003L + epoch));
+                double loss = TrainEpoch(classifier, training, augmenter, optimizer, lossWeights, batchSize, device,
+                    parameters.Seed, epoch, firstEpoch, lastEpoch, clock, reporter, cancellation);
                 epochsTrained++;
 
                 bool evaluate = (epoch - firstEpoch + 1) % parameters.EvaluationInterval == 0 || epoch == lastEpoch;
@@ -149,14 +177,20 @@ public static class Trainer
                     DisposeAll(bestWeights);
                     bestWeights = Snapshot(classifier.Network);
                     evaluationsWithoutGain = 0;
-                    if (options.CheckpointPath is not null)
-                    {
-                        ClassifierFile.Save(classifier, options.CheckpointPath);
-                    }
                 }
                 else if (evaluate)
                 {
                     evaluationsWithoutGain++;
+                }
+                classifier.Resume = ResumeState.Capture(classifier.Network, optimizer, parameters.Solver,
+                    evaluationsWithoutGain);
+                if (isBest)
+                {
+                    bestWeightBytes = classifier.Resume.Weights;
+                }
+                if (options.CheckpointPath is not null)
+                {
+                    ClassifierFile.SaveCheckpoint(classifier, options.CheckpointPath, bestWeightBytes);
                 }
                 if (evaluate && options.PlotPath is not null)
                 {
@@ -173,6 +207,8 @@ public static class Trainer
         catch (OperationCanceledException)
         {
             stopReason = "Cancelled";
+            classifier.BatchesAfterStopRequest =
+                classifier.LastTrainingBatches - (batchesAtStopRequest ?? classifier.LastTrainingBatches);
             throw;
         }
         finally
@@ -185,22 +221,114 @@ public static class Trainer
             classifier.Network.eval();
             reporter.Completed(1);
             reporter.Completed(0);
-            reporter.Verbose($"Training ended ({stopReason}) after {clock.Elapsed.TotalSeconds:F1} s; " +
-                             $"the classifier holds epoch {classifier.BestEpoch}.");
+            reporter.Verbose($"Training ended ({stopReason}) after {clock.Elapsed.TotalSeconds:F1} s and " +
+                             $"{classifier.LastTrainingBatches} batches; the classifier holds epoch " +
+                             $"{classifier.BestEpoch}.");
         }
 
-        return new DlTrainingResult
+        return Result(classifier, epochsTrained, stopReason, device.ToString(), clock, options);
+    }
+
+    private static DlTrainingResult Result(DlClassifier classifier, int epochsTrained, string stopReason,
+        string device, Stopwatch clock, TrainingOptions options) => new()
+    {
+        BestEpoch = classifier.BestEpoch, BestValidationError = classifier.BestValidationError,
+        History = classifier.History.ToArray(), EpochsTrained = epochsTrained, StopReason = stopReason,
+        Device = device, Duration = clock.Elapsed, PlotPath = options.PlotPath,
+        CheckpointPath = options.CheckpointPath,
+    };
+
+    /// <summary>
+    /// The batch size to train with, telling the user where the training set is too small for the one asked for:
+    /// a batch larger than the set, a last batch of one image (merged, see <see cref="Batches"/>), a single
+    /// training image, and classes with fewer than two training images.
+    /// </summary>
+    private static int BatchSizeFor(int requested, ImageCache training, string[] classNames, IEngineReporter reporter)
+    {
+        int batchSize = Math.Min(requested, training.Count);
+        if (batchSize < requested)
         {
-            BestEpoch = classifier.BestEpoch, BestValidationError = classifier.BestValidationError,
-            History = classifier.History.ToArray(), EpochsTrained = epochsTrained, StopReason = stopReason,
-            Device = device.ToString(), Duration = clock.Elapsed, PlotPath = options.PlotPath,
-            CheckpointPath = options.CheckpointPath,
-        };
+            reporter.Warning($"The batch size {requested} is larger than the {training.Count} training images; " +
+                             $"using {batchSize}.");
+        }
+        if (training.Count == 1)
+        {
+            reporter.Warning("There is a single training image; each batch repeats it, because batch norm needs two.");
+        }
+        else if (training.Count % batchSize == 1)
+        {
+            reporter.Warning($"{training.Count} training images in batches of {batchSize} would leave a last " +
+                             "batch of one image, which batch norm cannot normalise; merged the last batch of " +
+                             "one image into the batch before it.");
+        }
+        int[] perClass = new int[classNames.Length];
+        foreach (int label in training.Labels)
+        {
+            perClass[label]++;
+        }
+        string[] scarce = Enumerable.Range(0, classNames.Length).Where(i => perClass[i] < 2)
+            .Select(i => $"{classNames[i]} ({perClass[i]})").ToArray();
+        if (scarce.Length > 0)
+        {
+            reporter.Warning("These classes have fewer than two training images, too few to learn them from: " +
+                             string.Join(", ", scarce) + ".");
+        }
+        return batchSize;
+    }
+
+    /// <summary>
+    /// Loads the optimiser state of the last completed epoch, or says why the resumed training starts with a fresh
+    /// optimiser (and will not match an unbroken one).
+    /// </summary>
+    private static void ResumeOptimizer(DlClassifier classifier, DlClassifierParam parameters, ResumeState? resume,
+        optim.Optimizer optimizer, Device device, int firstEpoch, IEngineReporter reporter)
+    {
+        if (resume is null)
+        {
+            reporter.Warning($"The classifier holds no optimiser state (a file saved without it, or by an older " +
+                             $"version); continuing at epoch {firstEpoch} from the weights of epoch " +
+                             $"{classifier.BestEpoch} with a fresh optimiser.");
+            return;
+        }
+        if (resume.Solver != parameters.Solver)
+        {
+            reporter.Warning($"The solver changed from {resume.Solver} to {parameters.Solver}; continuing at epoch " +
+                             $"{firstEpoch} with a fresh optimiser.");
+            return;
+        }
+        resume.RestoreOptimizer(optimizer);
+        foreach (var group in optimizer.ParamGroups.OfType<TorchSharp.Modules.ParamGroup>())
+        {
+            // The saved options hold the momentum and weight decay of the first run; the parameters set now win.
+            switch (group.Options)
+            {
+                case TorchSharp.Modules.SGD.Options sgd:
+                    sgd.momentum = parameters.Momentum;
+                    sgd.weight_decay = parameters.WeightPrior;
+                    break;
+                case TorchSharp.Modules.AdamW.Options adam:
+                    adam.weight_decay = parameters.WeightPrior;
+                    break;
+            }
+        }
+        // TorchSharp 0.107 reads momentum buffers into new CPU tensors and its state.to(device) does not keep
+        // the moved tensor, so buffers are moved here for training on CUDA.
+        var helper = (TorchSharp.Modules.OptimizerHelper)optimizer;
+        foreach (TorchSharp.Modules.SGD.State state in helper.state_dict().State.OfType<TorchSharp.Modules.SGD.State>())
+        {
+            if (state.momentum_buffer is { } buffer && buffer.device != device)
+            {
+                state.momentum_buffer = buffer.to(device);
+                buffer.Dispose();
+            }
+        }
+        reporter.Verbose($"Continuing at epoch {firstEpoch} of {parameters.Epochs} with the optimiser state of epoch " +
+                         $"{firstEpoch - 1}; best so far: epoch {classifier.BestEpoch}.");
     }
 
     private static double TrainEpoch(DlClassifier classifier, ImageCache training, BatchAugmenter augmenter,
-        optim.Optimizer optimizer, int batchSize, Device device, int seed, int epoch, int firstEpoch, int lastEpoch,
-        Stopwatch clock, IEngineReporter reporter, CancellationToken cancellation)
+        optim.Optimizer optimizer, Tensor? lossWeights, int batchSize, Device device, int seed, int epoch,
+        int firstEpoch, int lastEpoch, Stopwatch clock, IEngineReporter reporter, CancellationToken cancellation)
     {
         // Each epoch has its own generator, so a resumed training shuffles exactly as an unbroken one would.
         var random = new Random(unchecked(seed * 7919 + epoch));
@@ -225,9 +353,10 @@ public static class Trainer
             Tensor target = tensor(batch.Select(i => (long)training.Labels[i]).ToArray()).to(device);
 
             optimizer.zero_grad();
-            Tensor loss = nn.functional.cross_entropy(classifier.Network.forward(input), target);
+            Tensor loss = nn.functional.cross_entropy(classifier.Network.forward(input), target, weight: lossWeights);
             loss.backward();
             optimizer.step();
+            classifier.CountBatches(classifier.LastTrainingBatches + 1);
 
             double value = loss.item<float>();
             if (!double.IsFinite(value))

@@ -80,6 +80,16 @@ public sealed class SetDlClassifierParamCommand : DlCmdlet
     [ValidateRange(0, 1024)]
     public int Threads { get; set; }
 
+    /// <summary>None, or InverseFrequency to weigh each class in the loss by how rare it is.</summary>
+    [Parameter]
+    [Alias("ClassWeights")]
+    public ClassWeighting ClassWeighting { get; set; }
+
+    /// <summary>Loss factors by class name, such as @{ bolt = 2.0 }; classes not named keep 1.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public System.Collections.Hashtable ClassWeight { get; set; } = new();
+
     /// <summary>Write the classifier to the pipeline after changing it.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -112,6 +122,9 @@ public sealed class SetDlClassifierParamCommand : DlCmdlet
                 if (bound.ContainsKey(nameof(Device))) p.Device = Device.Trim().ToLowerInvariant();
                 if (bound.ContainsKey(nameof(Seed))) p.Seed = Seed;
                 if (bound.ContainsKey(nameof(Threads))) p.Threads = Threads;
+                if (bound.ContainsKey(nameof(ClassWeighting))) p.ClassWeighting = ClassWeighting;
+                if (bound.ContainsKey(nameof(ClassWeight))) p.ClassWeight = ClassFactors();
+                ClassWeights.Check(p, Classifier.ClassNames);
             });
         }
         catch (ArgumentOutOfRangeException e)
@@ -130,5 +143,27 @@ public sealed class SetDlClassifierParamCommand : DlCmdlet
         {
             WriteObject(Classifier);
         }
+    }
+
+    /// <summary>The -ClassWeight table as class name to factor; a value that is not a number is out of range.</summary>
+    private Dictionary<string, double> ClassFactors()
+    {
+        var factors = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+        foreach (System.Collections.DictionaryEntry entry in ClassWeight)
+        {
+            object? value = entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value;
+            double factor;
+            try
+            {
+                factor = Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
+            {
+                throw new ArgumentOutOfRangeException(nameof(ClassWeight), value,
+                    $"ClassWeight for '{entry.Key}' must be a number above 0; '{value}' was given.");
+            }
+            factors[entry.Key.ToString() ?? ""] = factor;
+        }
+        return factors;
     }
 }

@@ -41,21 +41,32 @@ public abstract class DlCmdlet : PSCmdlet
         {
             foreach (Action<ProgressWriter> message in reporter.Messages())
             {
-                message(progress);
+                // A stopping pipeline refuses output; messages are still taken so that the engine can end.
+                if (!cancellation.IsCancellationRequested)
+                {
+                    message(progress);
+                }
             }
+        }
+        catch (PipelineStoppedException)
+        {
+            // The stop came while a message was written. The engine is waited for all the same, so that when Stop
+            // returns it has put the best weights back, finished its checkpoint and released its locks.
+            cancellation.Cancel();
+            foreach (Action<ProgressWriter> _ in reporter.Messages())
+            {
+            }
+            ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+            throw;
         }
         finally
         {
-            // When Ctrl+C stops the pipeline, writing throws here; the worker then stops at its next check of the
-            // token. Waiting for it means the classifier is consistent (best weights restored) once we return.
+            // The worker stops at its next check of the token; waiting for it means the classifier is consistent
+            // (best weights restored, checkpoint complete) once the cmdlet returns.
             ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
-            try
+            if (!cancellation.IsCancellationRequested)
             {
                 progress.CompleteAll();
-            }
-            catch (PipelineStoppedException)
-            {
-                // The progress display went with the stopped pipeline.
             }
         }
         try

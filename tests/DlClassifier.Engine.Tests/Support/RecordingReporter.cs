@@ -6,10 +6,12 @@ namespace DlClassifier.Engine.Tests.Support;
 public sealed class RecordingReporter : IEngineReporter
 {
     private readonly Action<ProgressUpdate>? onProgress;
+    private readonly Action<string>? onVerbose;
 
-    public RecordingReporter(Action<ProgressUpdate>? onProgress = null)
+    public RecordingReporter(Action<ProgressUpdate>? onProgress = null, Action<string>? onVerbose = null)
     {
         this.onProgress = onProgress;
+        this.onVerbose = onVerbose;
     }
 
     public ConcurrentQueue<string> Warnings { get; } = new();
@@ -22,7 +24,11 @@ public sealed class RecordingReporter : IEngineReporter
     {
     }
 
-    public void Verbose(string message) => Messages.Enqueue(message);
+    public void Verbose(string message)
+    {
+        Messages.Enqueue(message);
+        onVerbose?.Invoke(message);
+    }
 
     public void Warning(string message) => Warnings.Enqueue(message);
 }

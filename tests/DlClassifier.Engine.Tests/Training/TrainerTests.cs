@@ -155,16 +155,17 @@ public sealed class TrainerTests : IClassFixture<SyntheticImageSet>, IDisposable
         using DlClassifier loaded = ClassifierFile.Load(checkpoint);
         Assert.Equal(result.BestEpoch, loaded.BestEpoch);
         Assert.Equal(result.BestValidationError, loaded.BestValidationError);
-        Assert.Equal(result.BestEpoch, loaded.History.Count);
+        Assert.Equal(result.History.Length, loaded.History.Count);
+        Assert.True(loaded.CanResume);
         Assert.Equal(Probabilities(classifier), Probabilities(loaded));
     }
 
     [Fact]
-    public void Train_Again_ContinuesTheHistory()
+    public void Train_AgainWithMoreEpochs_ContinuesTheHistoryUpToTheNewTotal()
     {
         using DlClassifier classifier = images.NewClassifier(SyntheticImageSet.QuickParameters(epochs: 2));
         Trainer.Train(classifier, images.DataSet, null, null, CancellationToken.None);
-        classifier.UpdateParameters(p => p.Epochs = 1);
+        classifier.UpdateParameters(p => p.Epochs = 3);
 
         DlTrainingResult result = Trainer.Train(classifier, images.DataSet, null, null, CancellationToken.None);
 
@@ -180,7 +181,7 @@ public sealed class TrainerTests : IClassFixture<SyntheticImageSet>, IDisposable
         DlTrainingResult first = Trainer.Train(classifier, images.DataSet, null, null, CancellationToken.None);
         Assert.Equal(0, first.BestValidationError);
         DlEpochRecord best = first.History[first.BestEpoch!.Value - 1];
-        classifier.UpdateParameters(p => p.Epochs = 2);
+        classifier.UpdateParameters(p => p.Epochs = 5);
 
         DlTrainingResult second = Trainer.Train(classifier, images.DataSet, null, null, CancellationToken.None);
         DlEvaluation evaluation = Evaluator.Evaluate(classifier, images.DataSet, SampleSplit.Validation, null,
