@@ -165,7 +165,8 @@ function Test-ModuleRootItem {
 function Set-ModuleManifestBuild {
     <#
     Copies the manifest and stamps it with the runtime and backend of this build: the BuildRuntime and BuildBackend
-    values under PrivateData, and two tags, so that a package says what it holds wherever it ends up.
+    values under PrivateData, two tags, and only the platform tag that fits, so that a package says what it holds
+    wherever it ends up.
     #>
     param(
         [Parameter(Mandatory)] [string] $SourcePath,
@@ -175,7 +176,14 @@ function Set-ModuleManifestBuild {
     $text = Get-Content -Path $SourcePath -Raw
     $text = $text -replace "(?m)^(\s*BuildRuntime\s*=\s*)'[^']*'", "`$1'$Runtime'"
     $text = $text -replace "(?m)^(\s*BuildBackend\s*=\s*)'[^']*'", "`$1'$Backend'"
-    $text = $text -replace "(?m)^(\s*Tags\s*=\s*@\()", "`$1'$Runtime', '$Backend', "
+    # The new tags go on a line of their own inside @( ): each line of an array subexpression adds its items.
+    $text = $text -replace "(?m)^(\s*Tags\s*=\s*@\()", "`$1'$Runtime', '$Backend'"
+    # A package holds the natives of one platform, so it drops the tags of the other two.
+    $platformTags = @{ linux = 'Linux'; win = 'Windows'; osx = 'MacOS' }
+    $ownTag = $platformTags[($Runtime -split '-')[0]]
+    foreach ($tag in $platformTags.Values | Where-Object { $_ -ne $ownTag }) {
+        $text = $text -replace ",\s*'$tag'(?=[\s,)])", ''
+    }
     Set-Content -Path $Destination -Value $text -Encoding utf8NoBOM -NoNewline
 }
 
