@@ -1,5 +1,7 @@
 using System.Management.Automation;
 using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Runtime.Loader;
 
 namespace DlClassifier.Loader;
@@ -58,38 +60,79 @@ public sealed class DependencyIsolation : IModuleAssemblyInitializer
     /// <remarks>
     /// PowerShell resolves a type literal only among the assemblies of the default context, so without this the
     /// engine's types would need their assembly-qualified names. A type accelerator under the type's full name
-    /// is the one public-facing hook that reaches them; the accelerator table is internal to PowerShell, hence the
-    /// reflection. Loading the engine here loads TorchSharp's managed assembly where engine types derive from
-    /// its types, but not libtorch: the natives load on the first tensor operation.
+    /// is the one hook that reaches them; the accelerator table is internal to PowerShell, hence the reflection.
+    /// The public type names are read from the engine's metadata rather than from the loaded types: loading the
+    /// network types (which derive from TorchSharp's Module) would load TorchSharp on every import. Those types
+    /// are skipped, as scripts never name them; every other type loads without TorchSharp.
     /// </remarks>
     private static void RegisterEngineTypeNames(DependencyLoadContext context)
     {
         MethodInfo? add = typeof(PSObject).Assembly
             .GetType("System.Management.Automation.TypeAccelerators")
             ?.GetMethod("Add", BindingFlags.Public | BindingFlags.Static, new[] { typeof(string), typeof(Type) });
-        if (add is null)
+        string enginePath = Path.Combine(context.Folder, EngineAssemblyName + ".dll");
+        if (add is null || !File.Exists(enginePath))
         {
             // A future PowerShell without the table still runs every cmdlet; only type literals would fail.
             return;
         }
 
         Assembly engine = context.LoadFromAssemblyName(new AssemblyName(EngineAssemblyName));
-        Type?[] types;
-        try
+        foreach (string fullName in ReadPublicTypeNames(enginePath))
         {
-            types = engine.GetExportedTypes();
-        }
-        catch (ReflectionTypeLoadException exception)
-        {
-            types = exception.Types;
-        }
-        foreach (Type? type in types)
-        {
-            if (type?.FullName is { } fullName && !type.IsNested)
+            if (engine.GetType(fullName, throwOnError: false) is { } type)
             {
                 add.Invoke(null, new object[] { fullName, type });
             }
         }
+    }
+
+    /// <summary>
+    /// The full names of the public top-level types in an assembly file whose base type is declared in that
+    /// assembly or in the .NET libraries, not in another package.
+    /// </summary>
+    private static List<string> ReadPublicTypeNames(string assemblyPath)
+    {
+        using FileStream stream = File.OpenRead(assemblyPath);
+        using PEReader peReader = new(stream);
+        MetadataReader reader = peReader.GetMetadataReader();
+        List<string> names = new();
+        foreach (TypeDefinitionHandle handle in reader.TypeDefinitions)
+        {
+            TypeDefinition definition = reader.GetTypeDefinition(handle);
+            if ((definition.Attributes & TypeAttributes.VisibilityMask) != TypeAttributes.Public ||
+                HasPackageBaseType(reader, definition.BaseType))
+            {
+                continue;
+            }
+            string space = reader.GetString(definition.Namespace);
+            string name = reader.GetString(definition.Name);
+            names.Add(space.Length == 0 ? name : space + "." + name);
+        }
+        return names;
+    }
+
+    private static bool HasPackageBaseType(MetadataReader reader, EntityHandle baseType)
+    {
+        // A generic base such as Module<Tensor, Tensor> is a type specification; the engine only uses those for
+        // TorchSharp modules, so it counts as a package base type.
+        if (baseType.Kind == HandleKind.TypeSpecification)
+        {
+            return true;
+        }
+        if (baseType.Kind != HandleKind.TypeReference)
+        {
+            return false;
+        }
+        TypeReference reference = reader.GetTypeReference((TypeReferenceHandle)baseType);
+        if (reference.ResolutionScope.Kind != HandleKind.AssemblyReference)
+        {
+            return false;
+        }
+        AssemblyReference assembly = reader.GetAssemblyReference((AssemblyReferenceHandle)reference.ResolutionScope);
+        string assemblyName = reader.GetString(assembly.Name);
+        return !(assemblyName.StartsWith("System", StringComparison.Ordinal) || assemblyName == "mscorlib" ||
+            assemblyName == "netstandard");
     }
 
     private static Assembly? ResolveDependency(AssemblyLoadContext defaultContext, AssemblyName assemblyName)

@@ -54,6 +54,9 @@ param($OtherAssembly, $ModulePath, $DataFolder, $PlotPath)
 $ErrorActionPreference = 'Stop'
 $other = Add-Type -Path $OtherAssembly -PassThru | Select-Object -First 1
 Import-Module $ModulePath
+$torchAfterImport = [bool]([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'TorchSharp' })
+$libtorchAfterImport = (Test-Path /proc/self/maps) -and
+    [bool](Select-String -Path /proc/self/maps -Pattern 'libtorch_cpu|libLibTorchSharp' -Quiet)
 $dataSet = Import-DlDataSet -Path $DataFolder | Split-DlDataSet -TrainingPercent 50 -ValidationPercent 50 -Seed 3
 $classifier = New-DlClassifier -DataSet $dataSet
 Set-DlClassifierParam -Classifier $classifier -Epochs 1 -BatchSize 4
@@ -61,6 +64,8 @@ $null = $dataSet | Start-DlTraining -Classifier $classifier -PlotPath $PlotPath 
 $loaded = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -in 'SkiaSharp', 'SixLabors.ImageSharp' }
 [ordered]@{
     OtherVersion = $other.Assembly.GetName().Version.ToString()
+    TorchSharpAfterImport = $torchAfterImport
+    LibtorchAfterImport = $libtorchAfterImport
     ImageCount   = $dataSet.Count
     Warnings     = @($warnings | ForEach-Object { "$_" })
     Loaded       = @($loaded | ForEach-Object {
@@ -94,6 +99,13 @@ Describe 'DlClassifier beside another module''s libraries' {
             Test-DlPngSignature -Path $plotPath | Should -BeTrue
             $Child.Loaded | Should -Contain 'SkiaSharp 3.119.0.0 DlClassifier'
             $Child.Loaded | Should -Contain 'SkiaSharp 2.88.0.0 Default'
+        }
+    }
+
+    Context 'import' {
+        It 'loads neither TorchSharp nor libtorch until a cmdlet needs them' {
+            $Child.TorchSharpAfterImport | Should -BeFalse
+            $Child.LibtorchAfterImport | Should -BeFalse
         }
     }
 
