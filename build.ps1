@@ -210,13 +210,15 @@ function Invoke-PackageTask {
         'finally { Unregister-PSResourceRepository -Name $Name }'
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
     Invoke-NativeCommand dotnet @(
-        'pwsh', '-NoProfile', '-NonInteractive', '-Command', "& { $pack } '$ModuleFolder' '$repositoryFolder' '$repositoryName'"
+        'pwsh', '-NoProfile', '-NonInteractive', '-Command',
+        "& { $pack } '$ModuleFolder' '$repositoryFolder' '$repositoryName'"
     )
     $package = Get-ChildItem -Path $repositoryFolder -Filter '*.nupkg' | Select-Object -First 1
     if (-not $package) {
         throw "Publish-PSResource wrote no package into $repositoryFolder."
     }
-    '    {0} ({1:N0} MB, {2:N0} s)' -f $package.FullName, ($package.Length / 1MB), $watch.Elapsed.TotalSeconds | Out-Host
+    $summary = '    {0} ({1:N0} MB, {2:N0} s)' -f $package.FullName, ($package.Length / 1MB), $watch.Elapsed.TotalSeconds
+    $summary | Out-Host
 }
 
 function Invoke-XunitTests {

@@ -52,7 +52,8 @@ $process = [Environment]::ProcessPath
 $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
 try {
     $runs = for ($run = 1; $run -le $Count; $run++) {
-        $line = & $process @prefix -NoProfile -NonInteractive -File $probePath -ModulePath $ModulePath | Select-Object -Last 1
+        $line = & $process @prefix -NoProfile -NonInteractive -File $probePath -ModulePath $ModulePath |
+            Select-Object -Last 1
         if ($LASTEXITCODE -ne 0) {
             throw "Run $run failed (exit code $LASTEXITCODE): $line"
         }

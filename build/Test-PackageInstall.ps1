@@ -34,7 +34,8 @@ $ErrorActionPreference = 'Stop'
 
 $repositoryName = 'DlLocal'
 $ModuleFolder = (Resolve-Path -Path $ModuleFolder).ProviderPath
-$workFolder = Join-Path ([IO.Path]::GetTempPath()) "dlclassifier-install-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+$runName = "dlclassifier-install-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+$workFolder = Join-Path ([IO.Path]::GetTempPath()) $runName
 $repositoryFolder = Join-Path $workFolder 'repository'
 $installFolder = Join-Path $workFolder 'modules'
 $demoFolder = Join-Path $workFolder 'demo'

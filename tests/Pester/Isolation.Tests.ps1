@@ -54,14 +54,16 @@ param($OtherAssembly, $ModulePath, $DataFolder, $PlotPath)
 $ErrorActionPreference = 'Stop'
 $other = Add-Type -Path $OtherAssembly -PassThru | Select-Object -First 1
 Import-Module $ModulePath
-$torchAfterImport = [bool]([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'TorchSharp' })
+$assemblies = [AppDomain]::CurrentDomain.GetAssemblies()
+$torchAfterImport = [bool]($assemblies | Where-Object { $_.GetName().Name -eq 'TorchSharp' })
 $libtorchAfterImport = (Test-Path /proc/self/maps) -and
     [bool](Select-String -Path /proc/self/maps -Pattern 'libtorch_cpu|libLibTorchSharp' -Quiet)
 $dataSet = Import-DlDataSet -Path $DataFolder | Split-DlDataSet -TrainingPercent 50 -ValidationPercent 50 -Seed 3
 $classifier = New-DlClassifier -DataSet $dataSet
 Set-DlClassifierParam -Classifier $classifier -Epochs 1 -BatchSize 4
 $null = $dataSet | Start-DlTraining -Classifier $classifier -PlotPath $PlotPath -WarningVariable warnings 3>$null
-$loaded = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -in 'SkiaSharp', 'SixLabors.ImageSharp' }
+$loaded = [AppDomain]::CurrentDomain.GetAssemblies() |
+    Where-Object { $_.GetName().Name -in 'SkiaSharp', 'SixLabors.ImageSharp' }
 [ordered]@{
     OtherVersion = $other.Assembly.GetName().Version.ToString()
     TorchSharpAfterImport = $torchAfterImport
@@ -69,13 +71,15 @@ $loaded = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName
     ImageCount   = $dataSet.Count
     Warnings     = @($warnings | ForEach-Object { "$_" })
     Loaded       = @($loaded | ForEach-Object {
-        '{0} {1} {2}' -f $_.GetName().Name, $_.GetName().Version, [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name
+        $context = [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_)
+        '{0} {1} {2}' -f $_.GetName().Name, $_.GetName().Version, $context.Name
     })
 } | ConvertTo-Json -Compress
 '@
     $plotPath = Join-Path $TestDrive 'training.png'
     $output = Invoke-FreshPowerShell -ScriptPath $childScript -ArgumentList @(
-        '-OtherAssembly', $otherSkiaSharp, '-ModulePath', $ModulePath, '-DataFolder', $dataFolder, '-PlotPath', $plotPath
+        '-OtherAssembly', $otherSkiaSharp, '-ModulePath', $ModulePath
+        '-DataFolder', $dataFolder, '-PlotPath', $plotPath
     )
     $ChildExitCode = $LASTEXITCODE
     $ChildOutput = @($output) -join [Environment]::NewLine
@@ -111,7 +115,8 @@ Describe 'DlClassifier beside another module''s libraries' {
 
     Context 'engine types' {
         It 'loads the engine into the module''s own load context' {
-            $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([DlClassifier.Engine.Data.DlDataSet].Assembly)
+            $engine = [DlClassifier.Engine.Data.DlDataSet].Assembly
+            $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($engine)
 
             $context.Name | Should -Be 'DlClassifier'
         }
