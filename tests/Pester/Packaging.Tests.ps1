@@ -1,7 +1,7 @@
 Set-StrictMode -Version Latest
 
 # The layout and manifest that build.ps1 gives the published module, which Package turns into a module package.
-# The package itself is checked end to end by build/Test-PackageInstall.ps1, too slow to run here.
+# The package itself is checked end to end by build/Test-PackageInstall.ps1, which is run by hand (see README).
 
 BeforeAll {
     Import-Module -Name (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
