@@ -10,6 +10,10 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
 
+    # Imported before the root module: it loads the engine and its libraries into a load context of their own,
+    # so that modules shipping other versions of ImageSharp or SkiaSharp can share the session.
+    NestedModules        = @('DlClassifier.Loader.dll')
+
     FormatsToProcess     = @('DlClassifier.Format.ps1xml')
 
     CmdletsToExport      = @(
@@ -41,6 +45,13 @@
                 'DeepLearning', 'MachineLearning', 'ImageClassification', 'TorchSharp', 'libtorch',
                 'PSEdition_Core', 'Linux', 'Windows', 'MacOS'
             )
+        }
+
+        # What this copy of the module was built for; build.ps1 stamps both values (and adds both as tags)
+        # into the published manifest. The libtorch natives inside work only on that runtime and backend.
+        DlClassifier = @{
+            BuildRuntime = 'source'
+            BuildBackend = 'source'
         }
     }
 }

@@ -4,12 +4,18 @@
 Builds, tests, demonstrates or cleans the DlClassifier module. Needs nothing but the .NET SDK.
 
 .DESCRIPTION
-Build  publishes the binary module with its libtorch natives to out/DlClassifier and checks that it imports
-       in a fresh PowerShell.
-Test   builds, runs the xunit engine tests and the Pester module tests, and ends with one line
-       "N passed, N failed" (both suites summed). Results go to out/test-results.
-Demo   builds and runs demo/Invoke-DlDemo.ps1, writing to out/demo.
-Clean  removes out/ and every project's bin/ and obj/.
+Build    publishes the binary module with its libtorch natives to out/DlClassifier and checks that it imports
+         in a fresh PowerShell.
+Test     builds, runs the xunit engine tests and the Pester module tests, and ends with one line
+         "N passed, N failed" (both suites summed). Results go to out/test-results.
+Demo     builds and runs demo/Invoke-DlDemo.ps1, writing to out/demo.
+Package  builds and packs the module for -Runtime and backend into a module package (.nupkg) in
+         out/packages/<runtime>-<backend>/, a folder that serves as a PSResourceGet repository.
+Clean    removes out/ and every project's bin/ and obj/.
+
+The module folder keeps the manifest, the cmdlet assembly, the loader and the help at its root; the engine and
+every library it needs sit in dependencies/, where DlClassifier.Loader.dll loads them into a load context of
+their own (see src/DlClassifier.Loader).
 
 Child PowerShell processes are started with `dotnet pwsh`, the version pinned in dotnet-tools.json, so run
 `dotnet tool restore` once first.
@@ -19,11 +25,14 @@ dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 Test
 
 .EXAMPLE
 dotnet pwsh -NoProfile -File ./build.ps1 Build -Runtime win-x64 -Configuration Debug
+
+.EXAMPLE
+dotnet pwsh -NoProfile -File ./build.ps1 Package -Runtime linux-x64
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     # The platform to publish for; libtorch natives exist for linux-x64, win-x64 and osx-arm64.
@@ -45,6 +54,8 @@ $RepositoryRoot = $PSScriptRoot
 $OutputRoot = Join-Path $RepositoryRoot 'out'
 $ModuleFolder = Join-Path $OutputRoot 'DlClassifier'
 $ModuleManifest = Join-Path $ModuleFolder 'DlClassifier.psd1'
+$DependencyFolder = Join-Path $ModuleFolder 'dependencies'
+$PackageRoot = Join-Path $OutputRoot 'packages'
 $TestResultsFolder = Join-Path $OutputRoot 'test-results'
 $HostRuntime = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
 $Backend = if ($Cuda) { 'cuda' } else { 'cpu' }
@@ -92,7 +103,11 @@ function Invoke-BuildTask {
         'publish', 'src/DlClassifier.PowerShell', '--nologo', '-c', $Configuration, '-r', $Runtime,
         '--self-contained', 'false', "-p:DlBackend=$Backend", '-o', $ModuleFolder
     )
-    Copy-Item -Path (Join-Path $RepositoryRoot 'DlClassifier.psd1') -Destination $ModuleFolder
+    Invoke-NativeCommand dotnet @(
+        'publish', 'src/DlClassifier.Loader', '--nologo', '-c', $Configuration, '-r', $Runtime,
+        '--self-contained', 'false', '-o', $ModuleFolder
+    )
+    Set-ModuleManifestBuild -SourcePath (Join-Path $RepositoryRoot 'DlClassifier.psd1') -Destination $ModuleManifest
 
     Write-Step 'remove natives never loaded at run time'
     $unused = foreach ($name in $UnusedTorchLibraries) {
@@ -114,6 +129,14 @@ function Invoke-BuildTask {
         Remove-Item -Path $path -Recurse -Force
     }
 
+    Write-Step 'move the engine and its libraries into dependencies/'
+    # The default load context probes the folder of every assembly it loads from a path, so anything left
+    # beside the cmdlet assembly could be loaded there and clash with another module's copy.
+    $null = New-Item -Path $DependencyFolder -ItemType Directory -Force
+    Get-ChildItem -Path $ModuleFolder |
+        Where-Object { $_.FullName -ne $DependencyFolder -and -not (Test-ModuleRootItem -Name $_.Name) } |
+        Move-Item -Destination $DependencyFolder
+
     if ($Runtime -ne $HostRuntime) {
         Write-Step "skip the help and the import check: built for $Runtime on $HostRuntime"
         return
@@ -129,6 +152,73 @@ function Invoke-BuildTask {
         '$commands = @(Get-Command -Module DlClassifier); ' +
         '"    DlClassifier {0} imported, {1} command(s)" -f (Get-Module DlClassifier).Version, $commands.Count'
     Invoke-NativeCommand dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-Command', $check)
+}
+
+function Test-ModuleRootItem {
+    <# Tells whether a published file belongs at the module root rather than in dependencies/. #>
+    param([Parameter(Mandatory)] [string] $Name)
+
+    $Name -in 'DlClassifier.psd1', 'DlClassifier.Format.ps1xml', 'en-US' -or
+        $Name -like 'DlClassifier.PowerShell.*' -or $Name -like 'DlClassifier.Loader.*'
+}
+
+function Set-ModuleManifestBuild {
+    <#
+    Copies the manifest and stamps it with the runtime and backend of this build: the BuildRuntime and BuildBackend
+    values under PrivateData, two tags, and only the platform tag that fits, so that a package says what it holds
+    wherever it ends up.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $SourcePath,
+        [Parameter(Mandatory)] [string] $Destination
+    )
+
+    $text = Get-Content -Path $SourcePath -Raw
+    $text = $text -replace "(?m)^(\s*BuildRuntime\s*=\s*)'[^']*'", "`$1'$Runtime'"
+    $text = $text -replace "(?m)^(\s*BuildBackend\s*=\s*)'[^']*'", "`$1'$Backend'"
+    # The new tags go on a line of their own inside @( ): each line of an array subexpression adds its items.
+    $text = $text -replace "(?m)^(\s*Tags\s*=\s*@\()", "`$1'$Runtime', '$Backend'"
+    # A package holds the natives of one platform, so it drops the tags of the other two.
+    $platformTags = @{ linux = 'Linux'; win = 'Windows'; osx = 'MacOS' }
+    $ownTag = $platformTags[($Runtime -split '-')[0]]
+    foreach ($tag in $platformTags.Values | Where-Object { $_ -ne $ownTag }) {
+        $text = $text -replace ",\s*'$tag'(?=[\s,)])", ''
+    }
+    Set-Content -Path $Destination -Value $text -Encoding utf8NoBOM -NoNewline
+}
+
+function Invoke-PackageTask {
+    <#
+    Packs the built module with PSResourceGet into out/packages/<runtime>-<backend>/DlClassifier.<version>.nupkg.
+    Every flavour gets a folder of its own because the package id and version are the module's: one folder is one
+    PSResourceGet repository, so a machine registers the folder of its platform and backend.
+    #>
+    Invoke-BuildTask
+
+    $flavour = "$Runtime-$Backend"
+    $repositoryFolder = Join-Path $PackageRoot $flavour
+    Write-Step "pack the module into $repositoryFolder"
+    if (Test-Path $repositoryFolder) {
+        Remove-Item -Path $repositoryFolder -Recurse -Force
+    }
+    $null = New-Item -Path $repositoryFolder -ItemType Directory -Force
+    # A repository name of its own for this run, registered only for as long as the publish takes.
+    $repositoryName = "DlClassifierBuild$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    $pack = 'param($Module, $Folder, $Name) $ErrorActionPreference = ''Stop''; ' +
+        'Register-PSResourceRepository -Name $Name -Uri $Folder -Trusted; ' +
+        'try { Publish-PSResource -Path $Module -Repository $Name } ' +
+        'finally { Unregister-PSResourceRepository -Name $Name }'
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    Invoke-NativeCommand dotnet @(
+        'pwsh', '-NoProfile', '-NonInteractive', '-Command',
+        "& { $pack } '$ModuleFolder' '$repositoryFolder' '$repositoryName'"
+    )
+    $package = Get-ChildItem -Path $repositoryFolder -Filter '*.nupkg' | Select-Object -First 1
+    if (-not $package) {
+        throw "Publish-PSResource wrote no package into $repositoryFolder."
+    }
+    $summary = '    {0} ({1:N0} MB, {2:N0} s)' -f $package.FullName, ($package.Length / 1MB), $watch.Elapsed.TotalSeconds
+    $summary | Out-Host
 }
 
 function Invoke-XunitTests {
@@ -267,6 +357,7 @@ try {
         'Build' { Invoke-BuildTask }
         'Test' { Invoke-TestTask }
         'Demo' { Invoke-DemoTask }
+        'Package' { Invoke-PackageTask }
         'Clean' { Invoke-CleanTask }
     }
 }

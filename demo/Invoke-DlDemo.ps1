@@ -15,6 +15,9 @@ The folder for the outputs; created if missing.
 .PARAMETER ModulePath
 The module manifest to import; by default the built module (DLCLASSIFIER_MODULE_PATH, or out/DlClassifier).
 
+.PARAMETER Epochs
+Train this many epochs instead of the default; 0 keeps the default. A quick check of an installed module uses 1.
+
 .EXAMPLE
 dotnet pwsh -NoProfile -File ./demo/Invoke-DlDemo.ps1 -OutputDirectory ./out/demo
 #>
@@ -22,7 +25,8 @@ dotnet pwsh -NoProfile -File ./demo/Invoke-DlDemo.ps1 -OutputDirectory ./out/dem
 param(
     [string] $OutputDirectory = (Join-Path $PSScriptRoot '../out/demo'),
     [string] $ModulePath = $(if ($env:DLCLASSIFIER_MODULE_PATH) { $env:DLCLASSIFIER_MODULE_PATH }
-                            else { Join-Path $PSScriptRoot '../out/DlClassifier/DlClassifier.psd1' })
+                            else { Join-Path $PSScriptRoot '../out/DlClassifier/DlClassifier.psd1' }),
+    [ValidateRange(0, 10000)] [int] $Epochs = 0
 )
 
 Set-StrictMode -Version Latest
@@ -45,6 +49,9 @@ Write-DemoLine ("{0} images in {1} classes: {2} training, {3} validation, {4} te
     $dataSet.ClassCount, $dataSet.TrainingCount, $dataSet.ValidationCount, $dataSet.TestCount)
 
 $classifier = New-DlClassifier -DataSet $dataSet
+if ($Epochs -gt 0) {
+    Set-DlClassifierParam -Classifier $classifier -Epochs $Epochs
+}
 Write-DemoLine ("Network: {0}, {1}x{2}x{3}, {4:N0} parameters" -f $classifier.Architecture, $classifier.ImageWidth,
     $classifier.ImageHeight, $classifier.ImageChannels, $classifier.ParameterCount)
 $parameters = Get-DlClassifierParam -Classifier $classifier

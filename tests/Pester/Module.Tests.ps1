@@ -66,13 +66,15 @@ Describe 'DlClassifier module' {
 
         It 'runs a tensor operation on the libtorch published beside it' {
             # Guards the build's pruning of libtorch natives and the GLIBCXX patch of libLibTorchSharp.so.
-            Add-Type -Path (Join-Path $ModuleFolder 'TorchSharp.dll')
-            $ones = [TorchSharp.torch]::ones([long[]]@(2, 3))
-            $product = [TorchSharp.torch]::matmul($ones, $ones.transpose(0, 1))
+            # The module's own TorchSharp, from the load context that DlClassifier.Loader gives the engine.
+            $context = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -EQ 'DlClassifier'
+            $torch = $context.LoadFromAssemblyName([System.Reflection.AssemblyName]'TorchSharp').GetType('TorchSharp.torch')
+            $ones = $torch::ones([long[]]@(2, 3))
+            $product = $torch::matmul($ones, $ones.transpose(0, 1))
 
             $product.sum().item[float]() | Should -Be 12
             # TorchSharp copies libtorch into cpu/ while it searches for natives it could not load.
-            Join-Path $ModuleFolder 'cpu' | Should -Not -Exist
+            Join-Path $ModuleFolder 'dependencies/cpu' | Should -Not -Exist
         }
     }
 }
