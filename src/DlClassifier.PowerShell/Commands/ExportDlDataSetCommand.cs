@@ -31,9 +31,19 @@ public sealed class ExportDlDataSetCommand : DlCmdlet
     /// The list file to write, relative to the current location; tab-separated when it ends in .tsv,
     /// comma-separated otherwise. Wildcards are not expanded.
     /// </summary>
-    [Parameter(Mandatory = true, Position = 1)]
+    [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "";
+    public string? Path { get; set; }
+
+    /// <summary>The list file to write, taken exactly as written; give this or -Path.</summary>
+    /// <remarks>
+    /// Both are optional parameters checked together rather than two parameter sets, which would double the
+    /// data set and sample sets.
+    /// </remarks>
+    [Parameter]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string? LiteralPath { get; set; }
 
     /// <summary>Replace an existing file.</summary>
     [Parameter]
@@ -43,6 +53,15 @@ public sealed class ExportDlDataSetCommand : DlCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    protected override void BeginProcessing()
+    {
+        if ((Path is null) == (LiteralPath is null))
+        {
+            Terminate(new ArgumentException("Give the list file to write with either -Path or -LiteralPath."),
+                ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument, Path ?? LiteralPath);
+        }
+    }
+
     protected override void ProcessRecord()
     {
         samples.AddRange(ParameterSetName == SampleSet ? Sample : DataSet.Samples);
@@ -50,7 +69,7 @@ public sealed class ExportDlDataSetCommand : DlCmdlet
 
     protected override void EndProcessing()
     {
-        string target = ResolveOutputPath(Path);
+        string target = ResolveOutputPath((Path ?? LiteralPath)!);
         if (Directory.Exists(target))
         {
             Terminate(new IOException($"'{target}' is a folder. Give the path of the list file to write."),
