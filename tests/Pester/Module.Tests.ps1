@@ -31,10 +31,10 @@ Describe 'DlClassifier module' {
                 'Import-DlDataSet', 'Split-DlDataSet', 'New-DlClassifier', 'Set-DlClassifierParam',
                 'Get-DlClassifierParam', 'Start-DlTraining', 'Measure-DlClassifier', 'Get-DlConfusionMatrix',
                 'Get-DlImageResult', 'Show-DlHeatmap', 'Invoke-DlClassifier', 'Export-DlClassifier',
-                'Import-DlClassifier', 'Get-DlDevice'
+                'Import-DlClassifier', 'Get-DlDevice', 'Export-DlImageTile'
             )
 
-            @($ManifestData.CmdletsToExport) | Should -HaveCount 14
+            @($ManifestData.CmdletsToExport) | Should -HaveCount $expected.Count
             @($ManifestData.CmdletsToExport | Sort-Object) | Should -Be @($expected | Sort-Object)
         }
 

@@ -119,7 +119,7 @@ public sealed class DlConfusionMatrix
         return text.ToString();
     }
 
-    /// <summary>Writes <see cref="ToCsv"/> as UTF-8 to a file, replacing it in one step; the folder is created.</summary>
+    /// <summary>Writes <see cref="ToCsv"/> as UTF-8 to a file, replacing it in one step; creates the folder.</summary>
     public void WriteCsv(string path) =>
         AtomicFile.WriteAllBytes(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(ToCsv()));
 

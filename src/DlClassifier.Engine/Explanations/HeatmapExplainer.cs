@@ -7,7 +7,7 @@ namespace DlClassifier.Engine.Explanations;
 /// <summary>Explains image files with the heat map method asked for and draws the overlays.</summary>
 public static class HeatmapExplainer
 {
-    /// <summary>Explains one image file and, when <paramref name="outputPath"/> is given, writes the overlay PNG.</summary>
+    /// <summary>Explains one image file; when <paramref name="outputPath"/> is given, writes the overlay PNG.</summary>
     /// <param name="targetClass">The class to explain; null explains the predicted class.</param>
     /// <param name="windowSize">The occlusion window side in pixels; null for
     /// <see cref="Occlusion.DefaultWindowSize"/>. Grad-CAM ignores it.</param>

@@ -28,7 +28,7 @@ public static class Occlusion
     public static int DefaultStride(int windowSize) =>
         Math.Max(1, (int)Math.Round(windowSize / 2.0, MidpointRounding.AwayFromZero));
 
-    /// <summary>The occlusion map (height × width, 0..1) of one planar image, its probabilities and the class.</summary>
+    /// <summary>The occlusion map (height × width, 0..1) of a planar image, its probabilities and its class.</summary>
     /// <param name="target">The class to explain, or −1 for the predicted one.</param>
     /// <param name="windowSize">The window side in pixels; clamped to the shorter image side.</param>
     /// <param name="stride">The step between windows in pixels, at least 1.</param>
@@ -129,7 +129,7 @@ public static class Occlusion
         return terms.Select(t => (float)(t / sum)).ToArray();
     }
 
-    /// <summary>1 − softmax(logits)[target] for the row at <paramref name="offset"/>, exact for tiny values.</summary>
+    /// <summary>1 − softmax(logits)[target] of the row at <paramref name="offset"/>, exact when tiny.</summary>
     private static double Complement(float[] logits, int offset, int classes, int target)
     {
         double max = double.NegativeInfinity;

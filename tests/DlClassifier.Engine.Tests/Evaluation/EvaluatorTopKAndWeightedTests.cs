@@ -57,7 +57,8 @@ public sealed class EvaluatorTopKAndWeightedTests
     public void Summarize_DefaultTopK_IsThree()
     {
         DlEvaluation evaluation = Evaluator.Summarize(FourClasses, Paths(ScoreTable.Length),
-            ScoreTable.Select(row => row.Label).ToArray(), ScoreTable.Select(row => row.Probabilities).ToArray(), "All");
+            ScoreTable.Select(row => row.Label).ToArray(), ScoreTable.Select(row => row.Probabilities).ToArray(),
+            "All");
 
         Assert.Equal(3, evaluation.TopK);
         Assert.Equal(1.0 / 5, evaluation.TopKError, Tolerance);

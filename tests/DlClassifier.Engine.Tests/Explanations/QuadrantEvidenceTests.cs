@@ -36,7 +36,8 @@ public sealed class QuadrantEvidenceTests : IClassFixture<QuadrantImageSet>
                 if (quadrant != evidenceQuadrant)
                 {
                     Assert.True(means[evidenceQuadrant] > means[quadrant],
-                        $"{Path.GetFileName(path)}: quadrant means {string.Join(", ", means.Select(m => m.ToString("F3")))}");
+                        $"{Path.GetFileName(path)}: quadrant means " +
+                        string.Join(", ", means.Select(m => m.ToString("F3"))));
                 }
             }
         }
