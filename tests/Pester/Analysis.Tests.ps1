@@ -486,8 +486,9 @@ Describe 'Show-DlHeatmap' {
             $first = New-DlTestPng -Path "$TestDrive/twins/left/part.png" -Width 16 -Height 16 -Fill 30
             $second = New-DlTestPng -Path "$TestDrive/twins/right/part.png" -Width 16 -Height 16 -Fill 220
 
+            # Both images are one grey level, so their maps are uniform and warned about.
             $heatmaps = @(Show-DlHeatmap -Classifier $Classifier -Path $first, $second `
-                    -OutputDirectory "$TestDrive/heat/twins")
+                    -OutputDirectory "$TestDrive/heat/twins" -WarningAction SilentlyContinue)
 
             $heatmaps | Should -HaveCount 2
             $heatmaps[0].OutputPath | Should -Not -Be $heatmaps[1].OutputPath
@@ -519,7 +520,8 @@ Describe 'Show-DlHeatmap' {
         It 'takes a file name with brackets literally with -LiteralPath' {
             $file = New-DlTestPng -Path (Join-Path $TestDrive 'odd/part [2].png') -Width 16 -Height 16
 
-            $heatmap = Show-DlHeatmap -Classifier $Classifier -LiteralPath $file -OutputDirectory "$TestDrive/heat/odd"
+            $heatmap = Show-DlHeatmap -Classifier $Classifier -LiteralPath $file -OutputDirectory "$TestDrive/heat/odd" `
+                -WarningAction SilentlyContinue
 
             $heatmap.Path | Should -Be $file
             Test-Path -LiteralPath $heatmap.OutputPath | Should -BeTrue
@@ -873,10 +875,10 @@ Describe 'Export-DlImageTile' {
 
     Context 'parameters' {
         It 'writes a PNG of <Columns> columns for 3 results: <Width> x <Height> pixels' -TestCases @(
-            # A cell is a 128-pixel box with 6 pixels around it, plus one 16-pixel caption line.
-            @{ Columns = 8; Width = 3 * 140; Height = 156 }
-            @{ Columns = 2; Width = 2 * 140; Height = 2 * 156 }
-            @{ Columns = 1; Width = 140; Height = 3 * 156 }
+            # A cell is a 128-pixel box with 6 pixels around it, plus two 16-pixel caption lines.
+            @{ Columns = 8; Width = 3 * 140; Height = 172 }
+            @{ Columns = 2; Width = 2 * 140; Height = 2 * 172 }
+            @{ Columns = 1; Width = 140; Height = 3 * 172 }
         ) {
             $path = Join-Path $TestDrive "tiles/$Columns.png"
 
@@ -895,7 +897,9 @@ Describe 'Export-DlImageTile' {
             $written = @($files; $files[0].FullName) | Export-DlImageTile -Path $path -PassThru
 
             $written.FullName | Should -Be $path
+            # Captioned with the file name alone: one line.
             (Get-DlPngSize -Path $path).Width | Should -Be (3 * 140)
+            (Get-DlPngSize -Path $path).Height | Should -Be 156
         }
 
         It 'writes nothing with -WhatIf' {

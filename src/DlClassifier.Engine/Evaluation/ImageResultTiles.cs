@@ -11,9 +11,12 @@ public static class ImageResultTiles
     /// <summary>The longest side an image is read at; the tile shows it at 128 pixels at most anyway.</summary>
     private const int LargestSide = 256;
 
-    /// <summary>"true → predicted (confidence)", the confidence as a whole percentage.</summary>
+    /// <summary>
+    /// "true → predicted" over "(confidence)", the confidence as a whole percentage. Two lines, because class
+    /// names such as "Pullover → T-shirt_top" already fill the 128-pixel width of a tile.
+    /// </summary>
     public static string Caption(string trueClass, string predictedClass, double confidence) =>
-        $"{trueClass} → {predictedClass} ({Math.Round(100 * confidence, MidpointRounding.AwayFromZero)
+        $"{trueClass} → {predictedClass}\n({Math.Round(100 * confidence, MidpointRounding.AwayFromZero)
             .ToString("0", CultureInfo.InvariantCulture)} %)";
 
     /// <summary>

@@ -20,12 +20,13 @@ public sealed class ExportDlImageTileCommand : DlCmdlet
     private readonly List<(float[] Image, int Width, int Height, int Channels, string Caption)> tiles = new();
 
     /// <summary>Image results, file objects, or path strings; each becomes one tile.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    /// <remarks>Named, as in Export-Csv: input comes from the pipeline, and the file takes position 0.</remarks>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNull]
     public PSObject[] InputObject { get; set; } = Array.Empty<PSObject>();
 
     /// <summary>The PNG file to write, relative to the current location.</summary>
-    [Parameter(Mandatory = true, Position = 1, ParameterSetName = PathSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
