@@ -811,14 +811,16 @@ Describe 'Get-DlImageResult -SuspectedLabelError' {
                 $result.IsCorrect | Should -BeFalse
                 $result.Confidence | Should -BeGreaterOrEqual $Min
             }
-            @($results.Confidence) | Should -Be @($results.Confidence | Sort-Object -Descending)
+            # Read one by one: under strict mode, member access on an empty array fails.
+            $confidences = @($results | ForEach-Object { $_.Confidence })
+            $confidences | Should -Be @($confidences | Sort-Object -Descending)
         }
 
         It 'uses 0.9 as least confidence by default' {
             $default = @(Get-DlImageResult -Evaluation $All -SuspectedLabelError)
             $explicit = @(Get-DlImageResult -Evaluation $All -SuspectedLabelError -MinConfidence 0.9)
 
-            @($default.Path) | Should -Be @($explicit.Path)
+            @($default | ForEach-Object { $_.Path }) | Should -Be @($explicit | ForEach-Object { $_.Path })
         }
 
         It 'combines with -TrueClass and -First' {
