@@ -27,6 +27,7 @@
         'Measure-DlClassifier'
         'Get-DlConfusionMatrix'
         'Get-DlImageResult'
+        'Export-DlImageTile'
         'Show-DlHeatmap'
         'Invoke-DlClassifier'
         'Export-DlClassifier'

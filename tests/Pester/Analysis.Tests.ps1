@@ -486,8 +486,9 @@ Describe 'Show-DlHeatmap' {
             $first = New-DlTestPng -Path "$TestDrive/twins/left/part.png" -Width 16 -Height 16 -Fill 30
             $second = New-DlTestPng -Path "$TestDrive/twins/right/part.png" -Width 16 -Height 16 -Fill 220
 
+            # Both images are one grey level, so their maps are uniform and warned about.
             $heatmaps = @(Show-DlHeatmap -Classifier $Classifier -Path $first, $second `
-                    -OutputDirectory "$TestDrive/heat/twins")
+                    -OutputDirectory "$TestDrive/heat/twins" -WarningAction SilentlyContinue)
 
             $heatmaps | Should -HaveCount 2
             $heatmaps[0].OutputPath | Should -Not -Be $heatmaps[1].OutputPath
@@ -519,7 +520,8 @@ Describe 'Show-DlHeatmap' {
         It 'takes a file name with brackets literally with -LiteralPath' {
             $file = New-DlTestPng -Path (Join-Path $TestDrive 'odd/part [2].png') -Width 16 -Height 16
 
-            $heatmap = Show-DlHeatmap -Classifier $Classifier -LiteralPath $file -OutputDirectory "$TestDrive/heat/odd"
+            $heatmap = Show-DlHeatmap -Classifier $Classifier -LiteralPath $file -OutputDirectory "$TestDrive/heat/odd" `
+                -WarningAction SilentlyContinue
 
             $heatmap.Path | Should -Be $file
             Test-Path -LiteralPath $heatmap.OutputPath | Should -BeTrue
@@ -611,6 +613,425 @@ Describe 'Show-DlHeatmap' {
             $problems | Should -HaveCount 1
             $problems[0].FullyQualifiedErrorId | Should -Be "PathNotFound,$HeatmapCommand"
             $problems[0].TargetObject | Should -Be $missing
+        }
+    }
+}
+
+Describe 'Measure-DlClassifier top-k and weighted figures' {
+    Context 'parameters' {
+        It 'uses k = 3 by default and <K> with -TopK <K>, clamped to the class count' -TestCases @(
+            @{ K = 1; Expected = 1 }
+            @{ K = 2; Expected = 2 }
+            @{ K = 7; Expected = 3 }
+        ) {
+            $All.TopK | Should -Be 3
+            (Measure-DlClassifier -Classifier $Classifier -DataSet $DataSet -Split All -TopK $K).TopK |
+                Should -Be $Expected
+        }
+
+        It 'gives the top-1 error as top-k error with -TopK 1 and no error with every class' {
+            $one = Measure-DlClassifier -Classifier $Classifier -DataSet $DataSet -Split All -TopK 1
+
+            $one.TopKError | Should -Be $one.TopOneError
+            $All.TopKError | Should -Be 0
+        }
+
+        It 'weighs recall by support, which makes it the accuracy' {
+            [math]::Abs($All.WeightedRecall - $All.Accuracy) | Should -BeLessThan 1e-12
+        }
+
+        It 'weighs precision by support over the classes where it is defined' {
+            $defined = @($All.PerClass | Where-Object { $null -ne $_.Precision })
+            $expected = ($defined | ForEach-Object { $_.Precision * $_.Support } | Measure-Object -Sum).Sum /
+                ($defined.Support | Measure-Object -Sum).Sum
+
+            [math]::Abs($All.WeightedPrecision - $expected) | Should -BeLessThan 1e-12
+        }
+    }
+
+    Context 'errors' {
+        It 'rejects -TopK 0 by parameter validation' {
+            { Measure-DlClassifier -Classifier $Classifier -DataSet $DataSet -TopK 0 } |
+                Should -Throw -ErrorId "ParameterArgumentValidationError,$MeasureCommand"
+        }
+    }
+}
+
+Describe 'Measure-DlClassifier on a folder' {
+    Context 'parameters' {
+        It 'evaluates every image below the folder, classes matched by name' {
+            # Two of the classifier's three classes, in another order than the classifier's.
+            $root = New-DlTestDataSet -Path "$TestDrive/newfolder" -ClassCount ([ordered]@{ stripes = 2; bars = 3 }) `
+                -Seed 9
+
+            $evaluation = Measure-DlClassifier -Classifier $Classifier -Path $root -WarningVariable warnings `
+                -WarningAction SilentlyContinue
+
+            $evaluation.Split | Should -Be 'Folder'
+            $evaluation.ImageCount | Should -Be 5
+            $evaluation.ClassNames | Should -Be $Classifier.ClassNames
+            $support = @{}
+            $evaluation.PerClass | ForEach-Object { $support[$_.ClassName] = $_.Support }
+            $support['stripes'] | Should -Be 2
+            $support['bars'] | Should -Be 3
+            $support['checks'] | Should -Be 0
+            @($evaluation.Images | Where-Object TrueClass -CEQ 'bars') | Should -HaveCount 3
+            @($warnings | Where-Object { "$_" -like "*'checks' has no image in*left out of the averages*" }) |
+                Should -HaveCount 1
+        }
+
+        It 'resolves a relative -LiteralPath against the current location' {
+            $null = New-DlTestDataSet -Path "$TestDrive/relative folder" -ClassCount ([ordered]@{ checks = 2 })
+            Push-Location -LiteralPath $TestDrive
+            try {
+                $evaluation = Measure-DlClassifier -Classifier $Classifier -LiteralPath './relative folder' `
+                    -WarningAction SilentlyContinue
+            }
+            finally {
+                Pop-Location
+            }
+
+            $evaluation.ImageCount | Should -Be 2
+        }
+
+        It 'warns when the evaluated classes are imbalanced more than 10:1' {
+            $root = New-DlTestDataSet -Path "$TestDrive/lopsided-folder" -ClassCount ([ordered]@{
+                    stripes = 11; bars = 1; checks = 2
+                })
+
+            $null = Measure-DlClassifier -Classifier $Classifier -Path $root -WarningVariable warnings `
+                -WarningAction SilentlyContinue
+
+            @($warnings | Where-Object { "$_" -like '*imbalanced 11:1*stripes*bars*' }) | Should -HaveCount 1
+        }
+
+        It 'does not warn of imbalance at 10:1' {
+            $root = New-DlTestDataSet -Path "$TestDrive/ten-to-one" -ClassCount ([ordered]@{
+                    stripes = 10; bars = 1; checks = 1
+                })
+
+            $null = Measure-DlClassifier -Classifier $Classifier -Path $root -WarningVariable warnings
+
+            $warnings | Should -HaveCount 0
+        }
+    }
+
+    Context 'errors' {
+        It 'throws ClassUnknown naming a class the classifier does not know' {
+            $root = New-DlTestDataSet -Path "$TestDrive/unknown-folder" -ClassCount ([ordered]@{ bars = 2; waves = 2 })
+
+            $thrown = { Measure-DlClassifier -Classifier $Classifier -Path $root } |
+                Should -Throw -ErrorId "ClassUnknown,$MeasureCommand" -PassThru
+
+            $thrown.TargetObject | Should -Be 'waves'
+            $thrown.Exception.Message | Should -BeLike "*'waves'*"
+        }
+
+        It 'throws DataSetInvalid for a folder without class folders' {
+            $empty = New-Item -Path "$TestDrive/no-classes" -ItemType Directory -Force
+
+            { Measure-DlClassifier -Classifier $Classifier -Path $empty.FullName } |
+                Should -Throw -ErrorId "DataSetInvalid,$MeasureCommand"
+        }
+
+        It 'writes a PathNotFound error for a missing folder' {
+            $result = @(Measure-DlClassifier -Classifier $Classifier -Path "$TestDrive/not-there" `
+                    -ErrorVariable problems -ErrorAction SilentlyContinue)
+
+            $result | Should -HaveCount 0
+            $problems[0].FullyQualifiedErrorId | Should -Be "PathNotFound,$MeasureCommand"
+        }
+
+        It 'does not take -Split with -Path' {
+            { Measure-DlClassifier -Classifier $Classifier -Path $DataRoot -Split Test } |
+                Should -Throw -ErrorId "AmbiguousParameterSet,$MeasureCommand"
+        }
+    }
+}
+
+Describe 'Get-DlConfusionMatrix -CsvPath' {
+    Context 'parameters' {
+        It 'writes a TrueClass column and one column per predicted class, counts as in the matrix' {
+            $path = Join-Path $TestDrive 'csv/confusion.csv'
+
+            $matrix = Get-DlConfusionMatrix -Evaluation $All -CsvPath $path
+            $rows = @(Import-Csv -LiteralPath $path)
+
+            $rows | Should -HaveCount 3
+            @($rows[0].PSObject.Properties.Name) | Should -Be (@('TrueClass') + $All.ClassNames)
+            for ($t = 0; $t -lt 3; $t++) {
+                $rows[$t].TrueClass | Should -BeExactly $All.ClassNames[$t]
+                for ($p = 0; $p -lt 3; $p++) {
+                    [long] $rows[$t].($All.ClassNames[$p]) | Should -Be $matrix.Counts[$t][$p]
+                }
+            }
+        }
+
+        It 'writes row fractions with -Relative' {
+            $path = Join-Path $TestDrive 'csv/relative.csv'
+
+            $matrix = Get-DlConfusionMatrix -Evaluation $All -Relative -CsvPath $path
+            $rows = @(Import-Csv -LiteralPath $path)
+
+            for ($t = 0; $t -lt 3; $t++) {
+                for ($p = 0; $p -lt 3; $p++) {
+                    [double]::Parse($rows[$t].($All.ClassNames[$p]), [cultureinfo]::InvariantCulture) |
+                        Should -Be $matrix.Values[$t][$p]
+                }
+            }
+        }
+    }
+
+    Context 'errors' {
+        It 'writes a WriteFailed error when the CSV path is a folder and still returns the matrix' {
+            $folder = New-Item -Path "$TestDrive/csv-folder" -ItemType Directory -Force
+
+            $matrix = Get-DlConfusionMatrix -Evaluation $All -CsvPath $folder.FullName -ErrorVariable problems `
+                -ErrorAction SilentlyContinue
+
+            $matrix | Should -Not -BeNullOrEmpty
+            $problems[0].FullyQualifiedErrorId | Should -BeLike 'WriteFailed,*'
+        }
+    }
+}
+
+Describe 'Get-DlImageResult -SuspectedLabelError' {
+    Context 'parameters' {
+        It 'returns the misclassified images with a confidence of at least <Min>, most confident first' -TestCases @(
+            @{ Min = 0.0 }
+            @{ Min = 0.5 }
+            @{ Min = 0.9 }
+        ) {
+            $expected = @($All.Images | Where-Object { -not $_.IsCorrect -and [float] $_.Confidence -ge [float] $Min })
+
+            $results = @(Get-DlImageResult -Evaluation $All -SuspectedLabelError -MinConfidence $Min)
+
+            $results | Should -HaveCount $expected.Count
+            foreach ($result in $results) {
+                $result.IsCorrect | Should -BeFalse
+                $result.Confidence | Should -BeGreaterOrEqual $Min
+            }
+            # Read one by one: under strict mode, member access on an empty array fails.
+            $confidences = @($results | ForEach-Object { $_.Confidence })
+            $confidences | Should -Be @($confidences | Sort-Object -Descending)
+        }
+
+        It 'uses 0.9 as least confidence by default' {
+            $default = @(Get-DlImageResult -Evaluation $All -SuspectedLabelError)
+            $explicit = @(Get-DlImageResult -Evaluation $All -SuspectedLabelError -MinConfidence 0.9)
+
+            @($default | ForEach-Object { $_.Path }) | Should -Be @($explicit | ForEach-Object { $_.Path })
+        }
+
+        It 'combines with -TrueClass and -First' {
+            # PowerShell names are case-insensitive, so this list must not be called $all.
+            $suspects = @(Get-DlImageResult -Evaluation $All -SuspectedLabelError -MinConfidence 0)
+            $name = $All.ClassNames[0]
+
+            $results = @(Get-DlImageResult -Evaluation $All -SuspectedLabelError -MinConfidence 0 -TrueClass $name `
+                    -First 1)
+
+            $results | Should -HaveCount ([math]::Min(1, @($suspects | Where-Object TrueClass -CEQ $name).Count))
+        }
+
+        It 'gives results whose paths pipe on to file cmdlets' {
+            $results = @(Get-DlImageResult -Evaluation $All -SuspectedLabelError -MinConfidence 0)
+
+            $results | Should -Not -BeNullOrEmpty
+            @($results | Get-Item) | Should -HaveCount $results.Count
+        }
+    }
+
+    Context 'errors' {
+        It 'rejects -MinConfidence <Value> by parameter validation' -TestCases @(
+            @{ Value = -0.1 }
+            @{ Value = 1.5 }
+        ) {
+            { Get-DlImageResult -Evaluation $All -SuspectedLabelError -MinConfidence $Value } |
+                Should -Throw -ErrorId "ParameterArgumentValidationError,$ImageResultCommand"
+        }
+
+        It 'does not take -MinConfidence without -SuspectedLabelError' {
+            # -MinConfidence selects the parameter set whose -SuspectedLabelError is mandatory.
+            { Get-DlImageResult -Evaluation $All -MinConfidence 0.5 } |
+                Should -Throw -ErrorId "MissingMandatoryParameter,$ImageResultCommand"
+        }
+    }
+}
+
+Describe 'Export-DlImageTile' {
+    BeforeAll {
+        $TileCommand = 'DlClassifier.PowerShell.Commands.ExportDlImageTileCommand'
+
+        function Get-DlPngSize {
+            # A PNG's width and height are the first two big-endian 32-bit numbers of its IHDR chunk, at byte 16.
+            param([Parameter(Mandatory)] [string] $Path)
+
+            $bytes = [System.IO.File]::ReadAllBytes($Path)
+            [pscustomobject]@{
+                Width  = [System.Net.IPAddress]::NetworkToHostOrder([BitConverter]::ToInt32($bytes, 16))
+                Height = [System.Net.IPAddress]::NetworkToHostOrder([BitConverter]::ToInt32($bytes, 20))
+            }
+        }
+    }
+
+    Context 'parameters' {
+        It 'writes a PNG of <Columns> columns for 3 results: <Width> x <Height> pixels' -TestCases @(
+            # A cell is a 128-pixel box with 6 pixels around it, plus two 16-pixel caption lines.
+            @{ Columns = 8; Width = 3 * 140; Height = 172 }
+            @{ Columns = 2; Width = 2 * 140; Height = 2 * 172 }
+            @{ Columns = 1; Width = 140; Height = 3 * 172 }
+        ) {
+            $path = Join-Path $TestDrive "tiles/$Columns.png"
+
+            Get-DlImageResult -Evaluation $All -First 3 | Export-DlImageTile -Path $path -Columns $Columns
+
+            Test-DlPngSignature -Path $path | Should -BeTrue
+            $size = Get-DlPngSize -Path $path
+            $size.Width | Should -Be $Width
+            $size.Height | Should -Be $Height
+        }
+
+        It 'takes files and path strings as well as results' {
+            $files = @(Get-ChildItem -LiteralPath (Join-Path $DataRoot 'bars') -File | Select-Object -First 2)
+            $path = Join-Path $TestDrive 'tiles/files.png'
+
+            $written = @($files; $files[0].FullName) | Export-DlImageTile -Path $path -PassThru
+
+            $written.FullName | Should -Be $path
+            # Captioned with the file name alone: one line.
+            (Get-DlPngSize -Path $path).Width | Should -Be (3 * 140)
+            (Get-DlPngSize -Path $path).Height | Should -Be 156
+        }
+
+        It 'writes nothing with -WhatIf' {
+            $path = Join-Path $TestDrive 'tiles/whatif.png'
+
+            Get-DlImageResult -Evaluation $All -First 2 | Export-DlImageTile -Path $path -WhatIf
+
+            $path | Should -Not -Exist
+        }
+
+        It 'replaces an existing file with -Force' {
+            $path = Join-Path $TestDrive 'tiles/again.png'
+            Get-DlImageResult -Evaluation $All -First 1 | Export-DlImageTile -Path $path
+
+            Get-DlImageResult -Evaluation $All -First 2 | Export-DlImageTile -Path $path -Force
+
+            (Get-DlPngSize -Path $path).Width | Should -Be (2 * 140)
+        }
+    }
+
+    Context 'errors' {
+        It 'throws FileExists for an existing file without -Force' {
+            $path = Join-Path $TestDrive 'tiles/exists.png'
+            $null = New-Item -Path $path -ItemType File -Force -Value 'keep me'
+
+            { Get-DlImageResult -Evaluation $All -First 1 | Export-DlImageTile -Path $path } |
+                Should -Throw -ErrorId "FileExists,$TileCommand"
+            Get-Content -LiteralPath $path -Raw | Should -Be 'keep me'
+        }
+
+        It 'throws WriteFailed when the path is a folder' {
+            $folder = New-Item -Path "$TestDrive/tiles-folder" -ItemType Directory -Force
+
+            { Get-DlImageResult -Evaluation $All -First 1 | Export-DlImageTile -Path $folder.FullName } |
+                Should -Throw -ErrorId "WriteFailed,$TileCommand"
+        }
+
+        It 'writes an ImageUnreadable error for an unreadable file and tiles the others' {
+            $broken = Join-Path $TestDrive 'tiles-broken/x.png'
+            $null = New-Item -Path $broken -ItemType File -Force -Value 'not a picture'
+            $good = $DataSet.Samples[0].Path
+            $path = Join-Path $TestDrive 'tiles/broken.png'
+
+            $good, $broken | Export-DlImageTile -Path $path -ErrorVariable problems -ErrorAction SilentlyContinue
+
+            $problems | Should -HaveCount 1
+            $problems[0].FullyQualifiedErrorId | Should -Be "ImageUnreadable,$TileCommand"
+            (Get-DlPngSize -Path $path).Width | Should -Be 140
+        }
+
+        It 'writes a ParameterInvalid error for an object without a path' {
+            $path = Join-Path $TestDrive 'tiles/pathless.png'
+
+            [pscustomobject]@{ Name = 'x' } | Export-DlImageTile -Path $path -ErrorVariable problems `
+                -ErrorAction SilentlyContinue
+
+            $problems[0].FullyQualifiedErrorId | Should -Be "ParameterInvalid,$TileCommand"
+            $path | Should -Not -Exist
+        }
+    }
+}
+
+Describe 'Show-DlHeatmap -Method' {
+    BeforeAll {
+        $Image = $DataSet.Samples[0].Path
+    }
+
+    Context 'parameters' {
+        It 'makes a <Method> map scaled to 0..1 and names its method' -TestCases @(
+            @{ Method = 'GradCam' }
+            @{ Method = 'Occlusion' }
+        ) {
+            $heatmap = Show-DlHeatmap -Classifier $Classifier -Path $Image -OutputDirectory "$TestDrive/m/$Method" `
+                -Method $Method
+
+            $heatmap.Method | Should -Be $Method
+            $heatmap.Values | Should -HaveCount ($Classifier.ImageWidth * $Classifier.ImageHeight)
+            $range = $heatmap.Values | Measure-Object -Minimum -Maximum
+            $range.Minimum | Should -BeGreaterOrEqual 0
+            $range.Maximum | Should -Be $(if ($heatmap.IsUniform) { 0 } else { 1 })
+            Test-DlPngSignature -Path $heatmap.OutputPath | Should -BeTrue
+        }
+
+        It 'uses Grad-CAM by default' {
+            (Show-DlHeatmap -Classifier $Classifier -Path $Image -OutputDirectory "$TestDrive/m/default").Method |
+                Should -Be 'GradCam'
+        }
+
+        It 'takes -WindowSize and -Stride for occlusion' {
+            $heatmap = Show-DlHeatmap -Classifier $Classifier -Path $Image -OutputDirectory "$TestDrive/m/window" `
+                -Method Occlusion -WindowSize 5 -Stride 3
+
+            $heatmap.Values | Where-Object { [double]::IsNaN($_) } | Should -BeNullOrEmpty
+        }
+
+        It 'gives an image of one grey level an all-zero uniform <Method> map with a warning' -TestCases @(
+            @{ Method = 'GradCam' }
+            @{ Method = 'Occlusion' }
+        ) {
+            $flat = New-DlTestPng -Path "$TestDrive/flat/$Method.png" -Width 16 -Height 16 -Fill 77
+
+            $heatmap = Show-DlHeatmap -Classifier $Classifier -Path $flat -OutputDirectory "$TestDrive/m/flat" `
+                -Method $Method -WarningVariable warnings -WarningAction SilentlyContinue
+
+            $heatmap.IsUniform | Should -BeTrue
+            @($heatmap.Values | Where-Object { $_ -ne 0 }) | Should -HaveCount 0
+            @($warnings | Where-Object { "$_" -like '*is uniform*' }) | Should -HaveCount 1
+        }
+
+        It 'explains many piped images with occlusion and completes its progress' {
+            $run = Invoke-DlCommandInOwnPipeline -Name Show-DlHeatmap -Parameter @{
+                Classifier = $Classifier; Path = @($DataSet.Samples[0..2].Path)
+                OutputDirectory = "$TestDrive/m/progress"; Method = 'Occlusion'
+            }
+
+            $run.Output | Should -HaveCount 3
+            $run.Progress[-1].RecordType | Should -Be 'Completed'
+        }
+    }
+
+    Context 'errors' {
+        It 'throws ParameterInvalid for -WindowSize with Grad-CAM' {
+            { Show-DlHeatmap -Classifier $Classifier -Path $Image -OutputDirectory "$TestDrive/m/bad" -WindowSize 4 } |
+                Should -Throw -ErrorId "ParameterInvalid,$HeatmapCommand"
+        }
+
+        It 'rejects -Stride 0 by parameter validation' {
+            { Show-DlHeatmap -Classifier $Classifier -Path $Image -OutputDirectory "$TestDrive/m/bad" `
+                    -Method Occlusion -Stride 0 } |
+                Should -Throw -ErrorId "ParameterArgumentValidationError,$HeatmapCommand"
         }
     }
 }

@@ -32,7 +32,8 @@ Describe 'DlClassifier module' {
                 'Set-DlClassifierParam',
                 'Get-DlClassifierParam', 'Start-DlTraining', 'Measure-DlClassifier', 'Get-DlConfusionMatrix',
                 'Get-DlImageResult', 'Show-DlHeatmap', 'Invoke-DlClassifier', 'Export-DlClassifier',
-                'Import-DlClassifier', 'Get-DlDevice', 'Set-DlClassifierCalibration', 'Export-DlReport'
+                'Import-DlClassifier', 'Get-DlDevice', 'Set-DlClassifierCalibration', 'Export-DlReport',
+                'Export-DlImageTile'
             )
 
             @($ManifestData.CmdletsToExport) | Should -HaveCount $expected.Count

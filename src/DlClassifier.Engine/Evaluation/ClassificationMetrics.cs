@@ -43,6 +43,62 @@ public static class ClassificationMetrics
         return defined.Length == 0 ? null : defined.Average();
     }
 
+    /// <summary>
+    /// The mean of the defined values, each weighted by the support of its class, or null when no class with
+    /// images has a defined value.
+    /// </summary>
+    /// <remarks>
+    /// Σ_k n_k·m_k / Σ_k n_k over the classes k whose metric m_k is defined, n_k being the class's image count.
+    /// A class without images weighs nothing; weighted recall over fully defined classes equals accuracy.
+    /// </remarks>
+    public static double? WeightedAverage(IReadOnlyList<DlClassMetrics> classes, Func<DlClassMetrics, double?> metric)
+    {
+        double weighted = 0;
+        long support = 0;
+        foreach (DlClassMetrics metrics in classes)
+        {
+            if (metric(metrics) is { } value && metrics.Support > 0)
+            {
+                weighted += value * metrics.Support;
+                support += metrics.Support;
+            }
+        }
+        return support == 0 ? null : weighted / support;
+    }
+
+    /// <summary>
+    /// The fraction of images whose true class is not among the <paramref name="k"/> most probable classes.
+    /// </summary>
+    /// <remarks>
+    /// The rank of the true class counts the classes more probable than it, and those equally probable that
+    /// come first in class order, so that ties are broken as <see cref="Evaluator.ArgMax"/> breaks them and
+    /// the top-1 error equals <see cref="TopOneError"/>.
+    /// </remarks>
+    public static double TopKError(int[] labels, float[][] probabilities, int k)
+    {
+        if (labels.Length == 0)
+        {
+            return 0;
+        }
+        int missed = labels.Where((label, i) => RankOf(probabilities[i], label) >= k).Count();
+        return (double)missed / labels.Length;
+    }
+
+    /// <summary>0 for the most probable class, 1 for the next, and so on; ties go to the lower index.</summary>
+    public static int RankOf(float[] probabilities, int index)
+    {
+        float own = probabilities[index];
+        int rank = 0;
+        for (int c = 0; c < probabilities.Length; c++)
+        {
+            if (probabilities[c] > own || (probabilities[c] == own && c < index))
+            {
+                rank++;
+            }
+        }
+        return rank;
+    }
+
     /// <summary>The fraction of the matrix off its diagonal.</summary>
     public static double TopOneError(long[][] counts)
     {

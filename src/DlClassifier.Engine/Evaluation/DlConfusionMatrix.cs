@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using DlClassifier.Engine.IO;
 
 namespace DlClassifier.Engine.Evaluation;
 
@@ -89,5 +90,43 @@ public sealed class DlConfusionMatrix
         return text.ToString();
     }
 
+    /// <summary>
+    /// The matrix as comma-separated text: a header "TrueClass" followed by the predicted classes, then one
+    /// line per true class with its name and its <see cref="Values"/>.
+    /// </summary>
+    /// <remarks>
+    /// Numbers use the invariant culture (a point as decimal mark, full round-trip precision for fractions) so
+    /// that the file reads the same in every locale. Fields are quoted as RFC 4180 asks, only when needed.
+    /// </remarks>
+    public string ToCsv()
+    {
+        var text = new StringBuilder();
+        text.Append("TrueClass");
+        foreach (string name in ClassNames)
+        {
+            text.Append(',').Append(CsvField(name));
+        }
+        text.Append("\r\n");
+        for (int t = 0; t < ClassNames.Length; t++)
+        {
+            text.Append(CsvField(ClassNames[t]));
+            foreach (double value in Values[t])
+            {
+                text.Append(',').Append(value.ToString(IsRelative ? "R" : "0", CultureInfo.InvariantCulture));
+            }
+            text.Append("\r\n");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Writes <see cref="ToCsv"/> as UTF-8 to a file, replacing it in one step; creates the folder.</summary>
+    public void WriteCsv(string path) =>
+        AtomicFile.WriteAllBytes(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(ToCsv()));
+
     public override string ToString() => ToTable();
+
+    private static string CsvField(string value) =>
+        value.IndexOfAny(new[] { ',', '"', '\r', '\n' }) < 0 && value.Trim() == value
+            ? value
+            : "\"" + value.Replace("\"", "\"\"") + "\"";
 }

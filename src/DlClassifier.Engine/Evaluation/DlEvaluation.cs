@@ -53,6 +53,12 @@ public sealed class DlEvaluation
     /// <summary>The fraction of images whose most probable class is wrong (0–1).</summary>
     public double TopOneError { get; init; }
 
+    /// <summary>How many of the most probable classes <see cref="TopKError"/> looks at.</summary>
+    public int TopK { get; init; } = 1;
+
+    /// <summary>The fraction of images whose true class is not among the <see cref="TopK"/> most probable.</summary>
+    public double TopKError { get; init; }
+
     /// <summary>1 − <see cref="TopOneError"/>.</summary>
     public double Accuracy { get; init; }
 
@@ -65,6 +71,15 @@ public sealed class DlEvaluation
 
     public double? MacroFScore { get; init; }
 
+    /// <summary>The precision of the classes averaged with their support as weights.</summary>
+    public double? WeightedPrecision { get; init; }
+
+    /// <summary>The recall of the classes averaged with their support as weights; equals accuracy.</summary>
+    public double? WeightedRecall { get; init; }
+
+    /// <summary>The F-score of the classes averaged with their support as weights.</summary>
+    public double? WeightedFScore { get; init; }
+
     /// <summary>The mean cross-entropy of the true classes.</summary>
     public double LogLoss { get; init; }
 
@@ -76,4 +91,21 @@ public sealed class DlEvaluation
     public DlImageResult[] Images { get; init; } = Array.Empty<DlImageResult>();
 
     public DateTimeOffset EvaluatedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>
+    /// The images whose given label the classifier contradicts with confidence: predicted as another class
+    /// with a probability of at least <paramref name="minimumConfidence"/>; most confident first.
+    /// </summary>
+    /// <remarks>
+    /// A confident contradiction is the cheapest hint of a wrong label (confident learning, Northcutt et al.,
+    /// "Confident Learning: Estimating Uncertainty in Dataset Labels", JAIR 2021, in its simplest form with one
+    /// threshold for all classes). It is a list to review, not a verdict: a hard image can be confidently wrong.
+    /// The comparison is made in single precision, the precision of the network's probabilities, so that a
+    /// probability of 0.9 meets a threshold of 0.9.
+    /// </remarks>
+    public DlImageResult[] SuspectedLabelErrors(double minimumConfidence) => Images
+        .Where(image => !image.IsCorrect && (float)image.Confidence >= (float)minimumConfidence)
+        .OrderByDescending(image => image.Confidence)
+        .ThenBy(image => image.Path, StringComparer.Ordinal)
+        .ToArray();
 }

@@ -1,6 +1,6 @@
 namespace DlClassifier.Engine.Explanations;
 
-/// <summary>Where in an image the classifier looked for a class, as a Grad-CAM map.</summary>
+/// <summary>Where in an image the classifier looked for a class, as a Grad-CAM or occlusion map.</summary>
 public sealed class DlHeatmap
 {
     /// <summary>The explained image.</summary>
@@ -8,6 +8,9 @@ public sealed class DlHeatmap
 
     /// <summary>The overlay PNG: the image beside the image tinted with the heat map.</summary>
     public string? OutputPath { get; init; }
+
+    /// <summary>How the map was made.</summary>
+    public HeatmapMethod Method { get; init; }
 
     /// <summary>The class the map explains: the predicted one unless another was asked for.</summary>
     public string TargetClass { get; init; } = "";
@@ -25,6 +28,9 @@ public sealed class DlHeatmap
     /// <summary>The map, row by row, scaled to 0..1 (1 = the region that counted most).</summary>
     public float[] Values { get; init; } = Array.Empty<float>();
 
-    /// <summary>True when no region counted for the class more than another; the map is then all zero.</summary>
+    /// <summary>
+    /// True when no region counted for the class more than another, as for an image of one grey level; the map
+    /// is then all zero.
+    /// </summary>
     public bool IsUniform { get; init; }
 }

@@ -1,8 +1,6 @@
-using DlClassifier.Engine.Data;
 using DlClassifier.Engine.Devices;
 using DlClassifier.Engine.Evaluation;
 using DlClassifier.Engine.Inference;
-using DlClassifier.Engine.Plots;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,35 +19,8 @@ public static class GradCam
     /// <param name="targetClass">The class to explain; null explains the predicted class.</param>
     /// <exception cref="InvalidDataException">The file is not a readable image.</exception>
     /// <exception cref="ArgumentException">The target class is not one of the classifier's.</exception>
-    public static DlHeatmap Explain(DlClassifier classifier, string path, string? targetClass, string? outputPath)
-    {
-        int target = -1;
-        if (targetClass is not null)
-        {
-            target = Array.IndexOf(classifier.ClassNames, targetClass);
-            if (target < 0)
-            {
-                throw new ArgumentException(
-                    $"'{targetClass}' is not one of the classes ({string.Join(", ", classifier.ClassNames)}).",
-                    nameof(targetClass));
-            }
-        }
-        float[] image = ImageReader.ReadPlanar(path, classifier.ImageWidth, classifier.ImageHeight, classifier.ImageChannels);
-        (float[] values, float[] probabilities, int explained) = Compute(classifier, image, target);
-        bool uniform = values.All(v => v == 0);
-        if (outputPath is not null)
-        {
-            HeatmapOverlay.Write(outputPath, ToInterleaved(image, classifier.ImageChannels), classifier.ImageWidth,
-                classifier.ImageHeight, classifier.ImageChannels, values, classifier.ImageWidth, classifier.ImageHeight);
-        }
-        int predicted = Evaluator.ArgMax(probabilities);
-        return new DlHeatmap
-        {
-            Path = path, OutputPath = outputPath, TargetClass = classifier.ClassNames[explained],
-            PredictedClass = classifier.ClassNames[predicted], Confidence = probabilities[predicted],
-            Width = classifier.ImageWidth, Height = classifier.ImageHeight, Values = values, IsUniform = uniform,
-        };
-    }
+    public static DlHeatmap Explain(DlClassifier classifier, string path, string? targetClass, string? outputPath) =>
+        HeatmapExplainer.Explain(classifier, path, targetClass, outputPath, HeatmapMethod.GradCam);
 
     /// <summary>The Grad-CAM map (height × width, 0..1) of one planar image, its probabilities and the explained class.</summary>
     internal static (float[] Values, float[] Probabilities, int Target) Compute(DlClassifier classifier, float[] image,

@@ -5,7 +5,9 @@ using DlClassifier.PowerShell.Infrastructure;
 
 namespace DlClassifier.PowerShell.Commands;
 
-/// <summary>Gets the confusion matrix of an evaluation, optionally as row fractions and as an annotated PNG.</summary>
+/// <summary>
+/// Gets the confusion matrix of an evaluation, optionally as row fractions, as an annotated PNG and as CSV.
+/// </summary>
 [Cmdlet(VerbsCommon.Get, "DlConfusionMatrix")]
 [OutputType(typeof(DlConfusionMatrix))]
 public sealed class GetDlConfusionMatrixCommand : DlCmdlet
@@ -23,9 +25,27 @@ public sealed class GetDlConfusionMatrixCommand : DlCmdlet
     [ValidateNotNullOrEmpty]
     public string? PlotPath { get; set; }
 
+    /// <summary>Also write the matrix as CSV: a TrueClass column, then one column per predicted class.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CsvPath { get; set; }
+
     protected override void ProcessRecord()
     {
         var matrix = new DlConfusionMatrix(Evaluation.ClassNames, Evaluation.ConfusionCounts, Relative);
+        if (CsvPath is not null)
+        {
+            string path = ResolveOutputPath(CsvPath);
+            try
+            {
+                matrix.WriteCsv(path);
+                WriteVerbose($"Wrote the confusion matrix as CSV to '{path}'.");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                WriteError(Error(e, ErrorIds.WriteFailed, ErrorCategory.WriteError, path));
+            }
+        }
         if (PlotPath is not null)
         {
             string path = ResolveOutputPath(PlotPath);

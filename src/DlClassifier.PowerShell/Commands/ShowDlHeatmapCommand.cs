@@ -5,7 +5,9 @@ using Classifier = DlClassifier.Engine.DlClassifier;
 
 namespace DlClassifier.PowerShell.Commands;
 
-/// <summary>Shows which regions of images drove the classifier's decision, as Grad-CAM overlay PNGs.</summary>
+/// <summary>
+/// Shows which regions of images drove the classifier's decision, as Grad-CAM or occlusion overlay PNGs.
+/// </summary>
 [Cmdlet(VerbsCommon.Show, "DlHeatmap", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(DlHeatmap))]
 public sealed class ShowDlHeatmapCommand : DlCmdlet
@@ -43,8 +45,27 @@ public sealed class ShowDlHeatmapCommand : DlCmdlet
     [ArgumentCompleter(typeof(ClassNameCompleter))]
     public string? ClassName { get; set; }
 
+    /// <summary>How the map is made: Grad-CAM (one pass) or occlusion (one pass per window).</summary>
+    [Parameter]
+    public HeatmapMethod Method { get; set; } = HeatmapMethod.GradCam;
+
+    /// <summary>The occlusion window side in network input pixels; default a quarter of the side.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? WindowSize { get; set; }
+
+    /// <summary>The step between occlusion windows in pixels; default half the window.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? Stride { get; set; }
+
     protected override void BeginProcessing()
     {
+        if (Method != HeatmapMethod.Occlusion && (WindowSize is not null || Stride is not null))
+        {
+            Terminate(new ArgumentException("-WindowSize and -Stride apply to -Method Occlusion only."),
+                ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument, WindowSize ?? Stride);
+        }
         // The class is checked first, so that a refused call leaves no folder behind.
         if (ClassName is not null && !Classifier.ClassNames.Contains(ClassName, StringComparer.Ordinal))
         {
@@ -80,10 +101,24 @@ public sealed class ShowDlHeatmapCommand : DlCmdlet
                 continue;
             }
             string output = System.IO.Path.Combine(outputFolder!, UniqueName(file));
-            WriteProgress(new ProgressRecord(0x1D1E, "Drawing heatmaps", $"{++done}: {System.IO.Path.GetFileName(file)}"));
+            WriteProgress(new ProgressRecord(0x1D1E, "Drawing heatmaps",
+                $"{++done}: {System.IO.Path.GetFileName(file)} ({Method})"));
             try
             {
-                WriteObject(GradCam.Explain(Classifier, file, ClassName, output));
+                DlHeatmap heatmap = HeatmapExplainer.Explain(Classifier, file, ClassName, output, Method, WindowSize,
+                    Stride, Cancellation);
+                if (heatmap.IsUniform)
+                {
+                    WriteWarning($"The heat map of '{file}' is uniform: no region counted for " +
+                                 $"'{heatmap.TargetClass}' " +
+                                 "more than another (an image of one grey level, or a network whose last feature " +
+                                 "map is a single pixel with Grad-CAM). Its map is all zero.");
+                }
+                WriteObject(heatmap);
+            }
+            catch (OperationCanceledException) when (Stopping)
+            {
+                throw new PipelineStoppedException();
             }
             catch (InvalidDataException e)
             {
