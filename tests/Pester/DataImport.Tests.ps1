@@ -5,8 +5,8 @@ BeforeAll {
 
     $ModulePath = Get-DlModulePath
     Import-Module -Name $ModulePath -Force -ErrorAction Stop
-    # The module's own ImageSharp writes the test images, so the tests need nothing else.
-    Add-Type -Path (Join-Path (Split-Path -Path $ModulePath -Parent) 'SixLabors.ImageSharp.dll')
+    # The module's own ImageSharp (from its dependencies folder) writes the test images, so they need nothing else.
+    Add-Type -Path (Join-Path (Split-Path -Path $ModulePath -Parent) 'dependencies/SixLabors.ImageSharp.dll')
 
     function New-TestFolder {
         # A fresh folder below TestDrive for one test, so that no test sees another one's files.
