@@ -47,7 +47,7 @@ public static class Evaluator
         CancellationToken cancellation, int topK = DefaultTopK)
     {
         reporter ??= NullReporter.Instance;
-        var options = new FolderImportOptions
+        var options = new DataSetImportOptions
         {
             OnProblem = problem => reporter.Warning($"Left out '{problem.Path}': {problem.Reason}"),
             OnProgress = (done, all) => reporter.Progress(new ProgressUpdate(0, "Reading " + folder,
