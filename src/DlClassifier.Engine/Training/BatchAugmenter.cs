@@ -25,8 +25,11 @@ internal sealed class BatchAugmenter
 
     public int ImageSize => channels * height * width;
 
-    /// <summary>Copies image <paramref name="source"/> into slot <paramref name="slot"/> of the buffer, augmented.</summary>
-    public void Write(float[] source, float[] buffer, int slot, Random random)
+    /// <summary>
+    /// Copies image <paramref name="source"/> (bytes, channels × height × width) into slot <paramref name="slot"/>
+    /// of the buffer as values from 0 to 1, augmented.
+    /// </summary>
+    public void Write(byte[] source, float[] buffer, int slot, Random random)
     {
         bool flipX = augmentation.HasFlag(Augmentation.FlipHorizontal) && random.Next(2) == 1;
         bool flipY = augmentation.HasFlag(Augmentation.FlipVertical) && random.Next(2) == 1;
@@ -39,7 +42,7 @@ internal sealed class BatchAugmenter
         int offset = slot * ImageSize;
         if (!flipX && !flipY && shiftX == 0 && shiftY == 0)
         {
-            source.CopyTo(buffer, offset);
+            PixelBytes.ToUnit(source, buffer.AsSpan(offset, ImageSize));
             return;
         }
 
@@ -64,7 +67,7 @@ internal sealed class BatchAugmenter
                     {
                         sourceX = width - 1 - sourceX;
                     }
-                    buffer[rowOut + x] = source[rowIn + sourceX];
+                    buffer[rowOut + x] = PixelBytes.UnitValues[source[rowIn + sourceX]];
                 }
             }
         }

@@ -98,6 +98,14 @@ public sealed class DlClassifierParam
     /// <summary>CPU threads for libtorch; 0 uses one per logical processor.</summary>
     public int Threads { get; set; }
 
+    /// <summary>
+    /// The memory, in MiB, that training may use to keep decoded images (one byte per pixel and channel at the
+    /// input size). Training images are kept first, then validation images; the rest are read from disk again
+    /// in every epoch, a batch ahead. 2048 holds about 28,000 colour images of 160×160; 0 reads every image
+    /// every time. The results are the same either way.
+    /// </summary>
+    public int CacheMegabytes { get; set; } = 2048;
+
     public DlClassifierParam Clone()
     {
         var copy = (DlClassifierParam)MemberwiseClone();
@@ -120,6 +128,7 @@ public sealed class DlClassifierParam
         Require(EvaluationInterval >= 1, nameof(EvaluationInterval), EvaluationInterval, "must be at least 1");
         Require(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "must be at least 0");
         Require(Threads >= 0, nameof(Threads), Threads, "must be at least 0 (0 = one per processor)");
+        Require(CacheMegabytes >= 0, nameof(CacheMegabytes), CacheMegabytes, "must be at least 0 (0 = no cache)");
         Require(Devices.DeviceManager.IsValidRequest(Device), nameof(Device), Device, "must be auto, cpu, cuda or cuda:N");
     }
 

@@ -6,7 +6,7 @@ namespace DlClassifier.Engine.Tests.Training;
 public sealed class BatchAugmenterTests
 {
     // A 4 × 3 single-channel image, value = 10·row + column.
-    private static readonly float[] Image =
+    private static readonly byte[] Image =
     {
         0, 1, 2, 3,
         10, 11, 12, 13,
@@ -22,7 +22,7 @@ public sealed class BatchAugmenterTests
         augmenter.Write(Image, buffer, slot: 1, new ScriptedRandom());
 
         Assert.Equal(Enumerable.Repeat(-1f, 12), buffer[..12]);
-        Assert.Equal(Image, buffer[12..24]);
+        Assert.Equal(Unit(Image), buffer[12..24]);
         Assert.Equal(Enumerable.Repeat(-1f, 12), buffer[24..]);
     }
 
@@ -34,7 +34,7 @@ public sealed class BatchAugmenterTests
 
         augmenter.Write(Image, buffer, 0, new ScriptedRandom(1));
 
-        Assert.Equal(new float[] { 3, 2, 1, 0, 13, 12, 11, 10, 23, 22, 21, 20 }, buffer);
+        Assert.Equal(Unit(3, 2, 1, 0, 13, 12, 11, 10, 23, 22, 21, 20), buffer);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class BatchAugmenterTests
 
         augmenter.Write(Image, buffer, 0, new ScriptedRandom(0));
 
-        Assert.Equal(Image, buffer);
+        Assert.Equal(Unit(Image), buffer);
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class BatchAugmenterTests
 
         augmenter.Write(Image, buffer, 0, new ScriptedRandom(1));
 
-        Assert.Equal(new float[] { 20, 21, 22, 23, 10, 11, 12, 13, 0, 1, 2, 3 }, buffer);
+        Assert.Equal(Unit(20, 21, 22, 23, 10, 11, 12, 13, 0, 1, 2, 3), buffer);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class BatchAugmenterTests
 
         augmenter.Write(Image, buffer, 0, new ScriptedRandom(1, 1));
 
-        Assert.Equal(Image.Reverse(), buffer);
+        Assert.Equal(Unit(Image.Reverse().ToArray()), buffer);
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class BatchAugmenterTests
 
         augmenter.Write(Image, buffer, 0, new ScriptedRandom(1, 1));
 
-        Assert.Equal(new float[] { 0, 0, 1, 2, 0, 0, 1, 2, 10, 10, 11, 12 }, buffer);
+        Assert.Equal(Unit(0, 0, 1, 2, 0, 0, 1, 2, 10, 10, 11, 12), buffer);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class BatchAugmenterTests
 
         augmenter.Write(Image, buffer, 0, new ScriptedRandom(-2, 0));
 
-        Assert.Equal(new float[] { 2, 3, 3, 3, 12, 13, 13, 13, 22, 23, 23, 23 }, buffer);
+        Assert.Equal(Unit(2, 3, 3, 3, 12, 13, 13, 13, 22, 23, 23, 23), buffer);
     }
 
     [Fact]
@@ -111,10 +111,13 @@ public sealed class BatchAugmenterTests
         var augmenter = new BatchAugmenter(3, 1, 2, Augmentation.FlipHorizontal, 0);
         var buffer = new float[6];
 
-        augmenter.Write(new float[] { 1, 2, 3, 4, 5, 6 }, buffer, 0, new ScriptedRandom(1));
+        augmenter.Write(new byte[] { 1, 2, 3, 4, 5, 6 }, buffer, 0, new ScriptedRandom(1));
 
-        Assert.Equal(new float[] { 2, 1, 4, 3, 6, 5 }, buffer);
+        Assert.Equal(Unit(2, 1, 4, 3, 6, 5), buffer);
     }
+
+    /// <summary>The floats the augmenter writes for bytes left unchanged: k / 255, as the image reader gives.</summary>
+    private static float[] Unit(params byte[] values) => values.Select(v => v / 255f).ToArray();
 
     /// <summary>A generator that returns given values in turn and records the ranges it was asked for.</summary>
     private sealed class ScriptedRandom : Random

@@ -35,6 +35,7 @@ public sealed class DlClassifierParamTests
     [InlineData(nameof(DlClassifierParam.EvaluationInterval), 0)]
     [InlineData(nameof(DlClassifierParam.EarlyStoppingPatience), -1)]
     [InlineData(nameof(DlClassifierParam.Threads), -1)]
+    [InlineData(nameof(DlClassifierParam.CacheMegabytes), -1)]
     [InlineData(nameof(DlClassifierParam.Device), "gpu")]
     [InlineData(nameof(DlClassifierParam.Device), "cuda:x")]
     [InlineData(nameof(DlClassifierParam.Device), "")]
@@ -58,6 +59,7 @@ public sealed class DlClassifierParamTests
     [InlineData(nameof(DlClassifierParam.ShiftFraction), 0.5)]
     [InlineData(nameof(DlClassifierParam.EarlyStoppingPatience), 0)]
     [InlineData(nameof(DlClassifierParam.Threads), 0)]
+    [InlineData(nameof(DlClassifierParam.CacheMegabytes), 0)]
     [InlineData(nameof(DlClassifierParam.Device), "CUDA:1")]
     [InlineData(nameof(DlClassifierParam.Device), " cpu ")]
     public void Validate_BoundaryValue_Passes(string property, object value)
