@@ -11,7 +11,7 @@ namespace DlClassifier.Engine.Training;
 internal static class PixelBytes
 {
     /// <summary>k / 255 for every byte k, computed as the reader computes it.</summary>
-    public static readonly float[] UnitValues = Enumerable.Range(0, 256).Select(k => k / 255f).ToArray();
+    private static readonly float[] UnitValues = Enumerable.Range(0, 256).Select(k => k / 255f).ToArray();
 
     /// <summary>The byte of each value, rounded to the nearest of the 256 steps and clipped to 0 to 255.</summary>
     public static byte[] FromUnit(float[] values)

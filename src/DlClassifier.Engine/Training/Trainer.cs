@@ -111,7 +111,7 @@ public static class Trainer
 
         using optim.Optimizer optimizer = CreateOptimizer(classifier, parameters);
         var augmenter = new BatchAugmenter(classifier.ImageChannels, classifier.ImageHeight, classifier.ImageWidth,
-            parameters.Augmentation, parameters.ShiftFraction);
+            parameters);
         int[] trainingErrorSubset = FixedSubset(training.Count, options.TrainingErrorSampleLimit, parameters.Seed);
         // A resumed training starts from the weights of the best epoch so far; unless a later epoch beats it,
         // those are the weights to hand back, so they are kept from the start.

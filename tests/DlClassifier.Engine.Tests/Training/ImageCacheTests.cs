@@ -88,6 +88,9 @@ public sealed class ImageCacheTests : IClassFixture<SyntheticImageSet>
         {
             DlClassifierParam parameters = SyntheticImageSet.QuickParameters(epochs: 3);
             parameters.CacheMegabytes = megabytes;
+            parameters.AugmentationPercentage = 70;
+            parameters.BrightnessVariation = 20;
+            parameters.RotationRange = 10;
             using DlClassifier classifier = images.NewClassifier(parameters);
             return Trainer.Train(classifier, images.DataSet, null, null, CancellationToken.None);
         }
