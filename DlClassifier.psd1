@@ -23,6 +23,7 @@
         'Get-DlConfusionMatrix'
         'Get-DlImageResult'
         'Show-DlHeatmap'
+        'Show-DlAugmentation'
         'Invoke-DlClassifier'
         'Export-DlClassifier'
         'Import-DlClassifier'

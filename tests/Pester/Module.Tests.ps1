@@ -30,11 +30,11 @@ Describe 'DlClassifier module' {
             $expected = @(
                 'Import-DlDataSet', 'Split-DlDataSet', 'New-DlClassifier', 'Set-DlClassifierParam',
                 'Get-DlClassifierParam', 'Start-DlTraining', 'Measure-DlClassifier', 'Get-DlConfusionMatrix',
-                'Get-DlImageResult', 'Show-DlHeatmap', 'Invoke-DlClassifier', 'Export-DlClassifier',
-                'Import-DlClassifier', 'Get-DlDevice'
+                'Get-DlImageResult', 'Show-DlHeatmap', 'Show-DlAugmentation', 'Invoke-DlClassifier',
+                'Export-DlClassifier', 'Import-DlClassifier', 'Get-DlDevice'
             )
 
-            @($ManifestData.CmdletsToExport) | Should -HaveCount 14
+            @($ManifestData.CmdletsToExport) | Should -HaveCount 15
             @($ManifestData.CmdletsToExport | Sort-Object) | Should -Be @($expected | Sort-Object)
         }
 
