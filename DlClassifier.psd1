@@ -29,6 +29,7 @@
         'Get-DlImageResult'
         'Export-DlImageTile'
         'Show-DlHeatmap'
+        'Show-DlAugmentation'
         'Invoke-DlClassifier'
         'Export-DlClassifier'
         'Import-DlClassifier'

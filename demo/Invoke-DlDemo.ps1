@@ -3,11 +3,12 @@
 Runs the whole classifier workflow on the bundled Fashion-MNIST sample.
 
 .DESCRIPTION
-Imports the 5,000 bundled images (a folder per class), splits them 70/15/15 with a fixed seed, trains the
-default compact CNN with the default parameters, calibrates its probabilities on the validation set,
-evaluates it on the validation and then, once, on the test set, draws the confusion matrix and Grad-CAM
-heatmaps of misclassified test images, writes an HTML report on the test set, saves the classifier, loads it
-back and classifies a few images with the loaded copy. Everything it writes goes to one folder.
+Imports the 5,000 bundled images (a folder per class), splits them 70/15/15 with a fixed seed, draws some
+training images as augmentation changes them, trains the default compact CNN with the default parameters,
+calibrates its probabilities on the validation set, evaluates it on the validation and then, once, on the
+test set, draws the confusion matrix and Grad-CAM heatmaps of misclassified test images, writes an HTML report
+on the test set, saves the classifier, loads it back and classifies a few images with the loaded copy.
+Everything it writes goes to one folder.
 
 .PARAMETER OutputDirectory
 The folder for the outputs; created if missing.
@@ -55,6 +56,9 @@ if ($Epochs -gt 0) {
 Write-DemoLine ("Network: {0}, {1}x{2}x{3}, {4:N0} parameters" -f $classifier.Architecture, $classifier.ImageWidth,
     $classifier.ImageHeight, $classifier.ImageChannels, $classifier.ParameterCount)
 $parameters = Get-DlClassifierParam -Classifier $classifier
+$augmented = @($dataSet | Show-DlAugmentation -Classifier $classifier -Path (Join-Path $output 'augmentation.png'))
+Write-DemoLine ("Drew {0} training images as augmentation changes them: {1}" -f $augmented.Count,
+    (Join-Path $output 'augmentation.png'))
 Write-DemoLine ("Training {0} epochs, batch {1}, learning rate {2}, augmentation {3}; progress plot: {4}" -f
     $parameters.Epochs, $parameters.BatchSize, $parameters.LearningRate, $parameters.Augmentation,
     (Join-Path $output 'training.png'))

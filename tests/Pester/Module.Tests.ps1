@@ -31,9 +31,9 @@ Describe 'DlClassifier module' {
                 'Import-DlDataSet', 'Export-DlDataSet', 'Split-DlDataSet', 'New-DlClassifier',
                 'Set-DlClassifierParam',
                 'Get-DlClassifierParam', 'Start-DlTraining', 'Measure-DlClassifier', 'Get-DlConfusionMatrix',
-                'Get-DlImageResult', 'Show-DlHeatmap', 'Invoke-DlClassifier', 'Export-DlClassifier',
-                'Import-DlClassifier', 'Get-DlDevice', 'Set-DlClassifierCalibration', 'Export-DlReport',
-                'Export-DlImageTile'
+                'Get-DlImageResult', 'Show-DlHeatmap', 'Show-DlAugmentation', 'Invoke-DlClassifier',
+                'Export-DlClassifier', 'Import-DlClassifier', 'Get-DlDevice', 'Set-DlClassifierCalibration',
+                'Export-DlReport', 'Export-DlImageTile'
             )
 
             @($ManifestData.CmdletsToExport) | Should -HaveCount $expected.Count

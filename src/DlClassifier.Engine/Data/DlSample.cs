@@ -64,5 +64,9 @@ public sealed class DlSample
     public DlSample WithSplit(SampleSplit split) =>
         new(Path, ClassName, ClassIndex, split, Group, Width, Height, Channels, ContentHash);
 
+    /// <summary>A copy of this sample assigned to another subset and to another group.</summary>
+    public DlSample WithSplit(SampleSplit split, string? group) =>
+        new(Path, ClassName, ClassIndex, split, group, Width, Height, Channels, ContentHash);
+
     public override string ToString() => $"{ClassName}: {Path}";
 }

@@ -15,6 +15,9 @@ namespace DlClassifier.Engine.Training;
 /// </summary>
 public static class Trainer
 {
+    /// <summary>Images per forward pass when measuring errors; memory, not results, depends on it.</summary>
+    private const int EvaluationBatchSize = 256;
+
     /// <exception cref="InvalidOperationException">The data set has no training or no validation images.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the classifier holds the best weights so far.</exception>
     public static DlTrainingResult Train(DlClassifier classifier, DlDataSet dataSet, TrainingOptions? options,
@@ -83,9 +86,21 @@ public static class Trainer
         }
         reporter.Verbose($"Training on {device} with {torch.get_num_threads()} CPU thread(s).");
 
-        ImageCache training = ImageCache.Load(classifier, trainingSamples, "Reading training images", reporter, cancellation);
-        ImageCache validation = ImageCache.Load(classifier, validationSamples, "Reading validation images", reporter, cancellation);
-        reporter.Verbose($"Read {training.Count} training and {validation.Count} validation images.");
+        long budget = parameters.CacheMegabytes * 1024L * 1024L;
+        ImageCache training = ImageCache.Load(classifier, trainingSamples, budget, "Reading training images",
+            reporter, cancellation);
+        ImageCache validation = ImageCache.Load(classifier, validationSamples, budget - training.HeldBytes,
+            "Reading validation images", reporter, cancellation);
+        reporter.Verbose($"Read {training.Count} training and {validation.Count} validation images; " +
+                         $"{training.HeldCount + validation.HeldCount} kept in memory " +
+                         $"({(training.HeldBytes + validation.HeldBytes) / (1024.0 * 1024.0):F1} MiB of the " +
+                         $"{parameters.CacheMegabytes} MiB cache).");
+        int streamed = training.Count - training.HeldCount + validation.Count - validation.HeldCount;
+        if (streamed > 0)
+        {
+            reporter.Verbose($"{streamed} images do not fit in the cache and are read from disk in every epoch; " +
+                             "raise CacheMegabytes (Set-DlClassifierParam) if memory allows.");
+        }
         float[]? classWeights = ClassWeights.For(parameters, classifier.ClassNames, training.Labels);
         int batchSize = BatchSizeFor(parameters.BatchSize, training, classifier.ClassNames, reporter);
 
@@ -101,7 +116,8 @@ public static class Trainer
             // same classifier whatever was set between New-DlClassifier and now.
             classifier.ReplaceNetwork(NetworkFactory.Create(classifier.Architecture, classifier.ImageChannels,
                 classifier.ImageWidth, classifier.ImageHeight, classifier.ClassNames.Length, parameters.Seed));
-            (classifier.NormalizationMean, classifier.NormalizationStd) = ChannelStatistics(training, classifier.ImageChannels);
+            (classifier.NormalizationMean, classifier.NormalizationStd) = ChannelStatistics(training.ValueCounts,
+                classifier.ImageChannels);
         }
         else
         {
@@ -120,7 +136,7 @@ public static class Trainer
             ResumeOptimizer(classifier, parameters, resume, optimizer, device, firstEpoch, reporter);
         }
         var augmenter = new BatchAugmenter(classifier.ImageChannels, classifier.ImageHeight, classifier.ImageWidth,
-            parameters.Augmentation, parameters.ShiftFraction);
+            parameters);
         int[] trainingErrorSubset = FixedSubset(training.Count, options.TrainingErrorSampleLimit, parameters.Seed);
         using Tensor? lossWeights = classWeights is null ? null : tensor(classWeights, device: device);
         string stopReason = "Completed";
@@ -340,14 +356,15 @@ public static class Trainer
         double lossSum = 0;
         int seen = 0;
         var buffer = new float[batchSize * 2 * augmenter.ImageSize];
-        for (int b = 0; b < batches.Count; b++)
+        int b = 0;
+        foreach (byte[][] images in training.InBatches(batches, cancellation))
         {
             cancellation.ThrowIfCancellationRequested();
             int[] batch = batches[b];
             using var scope = NewDisposeScope();
             for (int i = 0; i < batch.Length; i++)
             {
-                augmenter.Write(training.Images[batch[i]], buffer, i, random);
+                augmenter.Write(images[i], buffer, i, random);
             }
             Tensor input = Predictor.Normalize(classifier, buffer[..(batch.Length * augmenter.ImageSize)], batch.Length, device);
             Tensor target = tensor(batch.Select(i => (long)training.Labels[i]).ToArray()).to(device);
@@ -374,6 +391,7 @@ public static class Trainer
             reporter.Progress(new ProgressUpdate(0, "Training", $"Epoch {epoch} of {lastEpoch}", fraction, remaining));
             reporter.Progress(new ProgressUpdate(1, $"Epoch {epoch}",
                 $"Batch {b + 1} of {batches.Count}, loss {lossSum / seen:F4}", (b + 1.0) / batches.Count, null));
+            b++;
         }
         return lossSum / seen;
     }
@@ -405,17 +423,24 @@ public static class Trainer
         Device device, CancellationToken cancellation)
     {
         int[] indices = subset ?? Enumerable.Range(0, cache.Count).ToArray();
-        float[][] images = indices.Select(i => cache.Images[i]).ToArray();
-        float[][] probabilities = Predictor.Probabilities(classifier, images, device, 256, cancellation);
+        List<int[]> chunks = indices.Chunk(EvaluationBatchSize).ToList();
         int wrong = 0;
         double loss = 0;
-        for (int i = 0; i < indices.Length; i++)
+        int chunk = 0;
+        foreach (byte[][] images in cache.InBatches(chunks, cancellation))
         {
-            int label = cache.Labels[indices[i]];
-            float[] p = probabilities[i];
-            int predicted = Array.IndexOf(p, p.Max());
-            wrong += predicted == label ? 0 : 1;
-            loss -= Math.Log(Math.Max(p[label], 1e-12));
+            float[][] values = images.Select(PixelBytes.ToUnit).ToArray();
+            float[][] probabilities = Predictor.Probabilities(classifier, values, device, EvaluationBatchSize,
+                cancellation);
+            for (int i = 0; i < values.Length; i++)
+            {
+                int label = cache.Labels[chunks[chunk][i]];
+                float[] p = probabilities[i];
+                int predicted = Array.IndexOf(p, p.Max());
+                wrong += predicted == label ? 0 : 1;
+                loss -= Math.Log(Math.Max(p[label], 1e-12));
+            }
+            chunk++;
         }
         return ((double)wrong / indices.Length, loss / indices.Length);
     }
@@ -440,24 +465,25 @@ public static class Trainer
                 weight_decay: parameters.WeightPrior),
         };
 
-    /// <summary>Per-channel mean and standard deviation of the training images, for input normalisation.</summary>
-    private static (float[] Mean, float[] Std) ChannelStatistics(ImageCache cache, int channels)
+    /// <summary>
+    /// Per-channel mean and standard deviation of the training images, for input normalisation, from how often
+    /// each byte value occurs; whole counts add up exactly in any order, so the result does not depend on how
+    /// the images were read.
+    /// </summary>
+    internal static (float[] Mean, float[] Std) ChannelStatistics(long[] valueCounts, int channels)
     {
         var sum = new double[channels];
         var squares = new double[channels];
-        long perChannel = 0;
-        foreach (float[] image in cache.Images)
+        long perChannel = valueCounts[..256].Sum();
+        for (int c = 0; c < channels; c++)
         {
-            int plane = image.Length / channels;
-            for (int c = 0; c < channels; c++)
+            for (int value = 0; value < 256; value++)
             {
-                for (int i = c * plane; i < (c + 1) * plane; i++)
-                {
-                    sum[c] += image[i];
-                    squares[c] += (double)image[i] * image[i];
-                }
+                long count = valueCounts[c * 256 + value];
+                double unit = value / 255f;
+                sum[c] += count * unit;
+                squares[c] += count * unit * unit;
             }
-            perChannel += plane;
         }
         var mean = new float[channels];
         var std = new float[channels];

@@ -51,12 +51,54 @@ public sealed class SetDlClassifierParamCommand : DlCmdlet
     [ValidateRange(1e-6, 1.0)]
     public double StepFactor { get; set; }
 
+    /// <summary>The changes without an amount: FlipHorizontal, FlipVertical, Shift, Rotate90, Rotate180.</summary>
     [Parameter]
     public Augmentation Augmentation { get; set; }
 
     [Parameter]
     [ValidateRange(0.0, 0.5)]
     public double ShiftFraction { get; set; }
+
+    /// <summary>The share of training images augmented in each epoch, in percent; 0 turns augmentation off.</summary>
+    [Parameter]
+    [ValidateRange(0, 100)]
+    public int AugmentationPercentage { get; set; }
+
+    /// <summary>The largest turn either way, in degrees; 0 is off.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 180.0)]
+    public double RotationRange { get; set; }
+
+    /// <summary>The largest brightness change either way, in grey values of 0 to 255; 0 is off.</summary>
+    [Parameter]
+    [ValidateRange(0, 255)]
+    public int BrightnessVariation { get; set; }
+
+    /// <summary>The largest brightness change at the centre of a random round spot, in grey values; 0 is off.</summary>
+    [Parameter]
+    [ValidateRange(0, 255)]
+    public int BrightnessSpotVariation { get; set; }
+
+    /// <summary>The part of each side kept by a random crop that is stretched back, in percent; 100 is off.</summary>
+    [Parameter]
+    [ValidateRange(10, 100)]
+    public int CropPercentage { get; set; }
+
+    /// <summary>The largest relative contrast change either way, from 0 to 1; 0 is off.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double ContrastVariation { get; set; }
+
+    /// <summary>The largest relative saturation change of colour images either way, from 0 to 1; 0 is off.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double SaturationVariation { get; set; }
+
+    /// <summary>The memory for decoded training and validation images, in MiB; beyond it, images are read from
+    /// disk in every epoch.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int CacheMegabytes { get; set; }
 
     [Parameter]
     [ValidateRange(1, 100000)]
@@ -117,6 +159,20 @@ public sealed class SetDlClassifierParamCommand : DlCmdlet
                 if (bound.ContainsKey(nameof(StepFactor))) p.StepFactor = StepFactor;
                 if (bound.ContainsKey(nameof(Augmentation))) p.Augmentation = Augmentation;
                 if (bound.ContainsKey(nameof(ShiftFraction))) p.ShiftFraction = ShiftFraction;
+                if (bound.ContainsKey(nameof(AugmentationPercentage)))
+                {
+                    p.AugmentationPercentage = AugmentationPercentage;
+                }
+                if (bound.ContainsKey(nameof(RotationRange))) p.RotationRange = RotationRange;
+                if (bound.ContainsKey(nameof(BrightnessVariation))) p.BrightnessVariation = BrightnessVariation;
+                if (bound.ContainsKey(nameof(BrightnessSpotVariation)))
+                {
+                    p.BrightnessSpotVariation = BrightnessSpotVariation;
+                }
+                if (bound.ContainsKey(nameof(CropPercentage))) p.CropPercentage = CropPercentage;
+                if (bound.ContainsKey(nameof(ContrastVariation))) p.ContrastVariation = ContrastVariation;
+                if (bound.ContainsKey(nameof(SaturationVariation))) p.SaturationVariation = SaturationVariation;
+                if (bound.ContainsKey(nameof(CacheMegabytes))) p.CacheMegabytes = CacheMegabytes;
                 if (bound.ContainsKey(nameof(EvaluationInterval))) p.EvaluationInterval = EvaluationInterval;
                 if (bound.ContainsKey(nameof(EarlyStoppingPatience))) p.EarlyStoppingPatience = EarlyStoppingPatience;
                 if (bound.ContainsKey(nameof(Device))) p.Device = Device.Trim().ToLowerInvariant();

@@ -1,10 +1,14 @@
 using System.Management.Automation;
+using System.Text.RegularExpressions;
 using DlClassifier.Engine.Data;
 using DlClassifier.PowerShell.Infrastructure;
 
 namespace DlClassifier.PowerShell.Commands;
 
-/// <summary>Splits a data set into training, validation and test subsets, stratified by class.</summary>
+/// <summary>
+/// Splits a data set into training, validation and test subsets, stratified by class. Images of one object and
+/// byte-identical copies always land in one subset; classes too small for every subset go to training.
+/// </summary>
 [Cmdlet(VerbsCommon.Split, "DlDataSet")]
 [OutputType(typeof(DlDataSet))]
 public sealed class SplitDlDataSetCommand : DlCmdlet
@@ -27,6 +31,15 @@ public sealed class SplitDlDataSetCommand : DlCmdlet
     [Parameter]
     public int Seed { get; set; } = 42;
 
+    /// <summary>
+    /// What shows that images are of one object, which then land in one subset: the name of a sample property
+    /// (Group), or a regular expression with a capture named group matched against each file name, such as
+    /// '^(?&lt;group&gt;part\d+)_'. By default the Group property the samples already carry.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? GroupBy { get; set; }
+
     protected override void ProcessRecord()
     {
         if (TrainingPercent + ValidationPercent > 100)
@@ -36,16 +49,33 @@ public sealed class SplitDlDataSetCommand : DlCmdlet
                     "than 100. Lower one of them."),
                 ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument, ValidationPercent);
         }
-        DlDataSet split = DataSetSplitter.Split(DataSet, TrainingPercent, ValidationPercent, Seed);
-        WriteVerbose($"Split {split.Count} images: {split.TrainingCount} training, {split.ValidationCount} validation, " +
-                     $"{split.TestCount} test (seed {Seed}).");
-        foreach ((string name, int count) in split.ClassNames.Zip(split.CountPerClass(SampleSplit.Validation)))
+        SampleGrouping? grouping = null;
+        if (GroupBy is not null)
         {
-            if (count == 0 && ValidationPercent > 0)
+            try
             {
-                WriteWarning($"The class '{name}' has no validation image; it has too few images for this split.");
+                grouping = SampleGrouping.Parse(GroupBy);
+            }
+            catch (ArgumentException e)
+            {
+                Terminate(e, ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument, GroupBy);
             }
         }
+
+        DlDataSet split = null!;
+        try
+        {
+            split = RunEngine("Splitting the data set", (reporter, _) =>
+                DataSetSplitter.Split(DataSet, TrainingPercent, ValidationPercent, Seed, grouping, reporter));
+        }
+        catch (RegexMatchTimeoutException e)
+        {
+            Terminate(new ArgumentException(
+                    $"The GroupBy pattern took too long on the file name '{e.Input}'. Simplify the pattern.", e),
+                ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument, GroupBy);
+        }
+        WriteVerbose($"Split {split.Count} images: {split.TrainingCount} training, {split.ValidationCount} validation, " +
+                     $"{split.TestCount} test (seed {Seed}).");
         WriteObject(split);
     }
 }

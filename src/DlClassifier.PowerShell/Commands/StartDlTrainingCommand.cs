@@ -60,6 +60,11 @@ public sealed class StartDlTrainingCommand : DlCmdlet
         {
             Terminate(e, ErrorIds.ImageUnreadable, ErrorCategory.InvalidData, DataSet);
         }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // Images beyond the cache are read again in every epoch and may have been moved since the import.
+            Terminate(e, ErrorIds.ImageUnreadable, ErrorCategory.ReadError, DataSet);
+        }
         catch (ArgumentOutOfRangeException e)
         {
             // Reachable when a script edits $classifier.Parameters directly instead of through Set-DlClassifierParam.
