@@ -217,7 +217,8 @@ function Invoke-PackageTask {
     if (-not $package) {
         throw "Publish-PSResource wrote no package into $repositoryFolder."
     }
-    $summary = '    {0} ({1:N0} MB, {2:N0} s)' -f $package.FullName, ($package.Length / 1MB), $watch.Elapsed.TotalSeconds
+    $summary = '    {0} ({1:N0} MB, {2:N0} s)' -f $package.FullName, ($package.Length / 1MB),
+        $watch.Elapsed.TotalSeconds
     $summary | Out-Host
 }
 

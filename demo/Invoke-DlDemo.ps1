@@ -41,7 +41,8 @@ $clock = [Diagnostics.Stopwatch]::StartNew()
 
 function Write-DemoLine([string] $Text) {
     # The demo is a script for people at a console: plain lines on the information stream, no colours.
-    Write-Information -MessageData ("[{0,6:F1} s] {1}" -f $clock.Elapsed.TotalSeconds, $Text) -InformationAction Continue
+    $line = "[{0,6:F1} s] {1}" -f $clock.Elapsed.TotalSeconds, $Text
+    Write-Information -MessageData $line -InformationAction Continue
 }
 
 Write-DemoLine "Importing $samples"
@@ -82,11 +83,13 @@ $worst = $matrix.MostConfused | Select-Object -First 1
 Write-DemoLine ("Validation top-1 error {0:P2}; test top-1 error {1:P2}" -f $validation.TopOneError, $test.TopOneError)
 Write-DemoLine ("Most confused: {0} taken for {1} ({2} of {3} test images)" -f $worst.TrueClass, $worst.PredictedClass,
     $worst.Count, ($test.PerClass | Where-Object ClassName -eq $worst.TrueClass).Support)
-$test.PerClass | Format-Table ClassName, Precision, Recall, FScore, Support | Out-String | Write-Information -InformationAction Continue
+$test.PerClass | Format-Table ClassName, Precision, Recall, FScore, Support | Out-String |
+    Write-Information -InformationAction Continue
 
 $heatmaps = $test | Get-DlImageResult -Misclassified -First 6 |
     Show-DlHeatmap -Classifier $classifier -OutputDirectory (Join-Path $output 'heatmaps')
-Write-DemoLine ("Wrote {0} heatmaps of misclassified test images to {1}" -f @($heatmaps).Count, (Join-Path $output 'heatmaps'))
+Write-DemoLine ("Wrote {0} heatmaps of misclassified test images to {1}" -f @($heatmaps).Count,
+    (Join-Path $output 'heatmaps'))
 
 $report = Join-Path $output 'report.html'
 $null = Export-DlReport -Classifier $classifier -DataSet $dataSet -Path $report -Split Test -Force
@@ -99,7 +102,8 @@ $loaded = Import-DlClassifier -Path $saved
 $someImages = $dataSet.Samples | Where-Object Split -eq 'Test' | Group-Object ClassName |
     ForEach-Object { $_.Group[0].Path }
 $predictions = $someImages | Invoke-DlClassifier -Classifier $loaded
-$predictions | Select-Object @{ n = 'File'; e = { Split-Path $_.Path -Leaf } }, @{ n = 'TrueClass'; e = { Split-Path (Split-Path $_.Path) -Leaf } },
+$predictions | Select-Object @{ n = 'File'; e = { Split-Path $_.Path -Leaf } },
+    @{ n = 'TrueClass'; e = { Split-Path (Split-Path $_.Path) -Leaf } },
     ClassName, @{ n = 'Confidence'; e = { '{0:P1}' -f $_.Confidence } } |
     Tee-Object -Variable table | Export-Csv -NoTypeInformation -Path (Join-Path $output 'predictions.csv')
 $table | Format-Table | Out-String | Write-Information -InformationAction Continue
@@ -107,7 +111,10 @@ Write-DemoLine "Saved the classifier to $saved and classified $(@($someImages).C
 
 Write-DemoLine "Outputs in $output"
 Get-ChildItem -Path $output -Recurse -File | Where-Object Name -notlike '.*' |
-    ForEach-Object { Write-Information -MessageData ("  {0}" -f $_.FullName.Substring($output.Length + 1)) -InformationAction Continue }
+    ForEach-Object {
+        $relative = $_.FullName.Substring($output.Length + 1)
+        Write-Information -MessageData "  $relative" -InformationAction Continue
+    }
 
 [pscustomobject]@{
     Classes             = $dataSet.ClassCount

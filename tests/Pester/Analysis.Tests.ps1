@@ -520,8 +520,8 @@ Describe 'Show-DlHeatmap' {
         It 'takes a file name with brackets literally with -LiteralPath' {
             $file = New-DlTestPng -Path (Join-Path $TestDrive 'odd/part [2].png') -Width 16 -Height 16
 
-            $heatmap = Show-DlHeatmap -Classifier $Classifier -LiteralPath $file -OutputDirectory "$TestDrive/heat/odd" `
-                -WarningAction SilentlyContinue
+            $heatmap = Show-DlHeatmap -Classifier $Classifier -LiteralPath $file `
+                -OutputDirectory "$TestDrive/heat/odd" -WarningAction SilentlyContinue
 
             $heatmap.Path | Should -Be $file
             Test-Path -LiteralPath $heatmap.OutputPath | Should -BeTrue

@@ -387,7 +387,8 @@ Describe 'Split-DlDataSet' {
             @{ Class = 'n07'; TrainingPercent = 70; ValidationPercent = 15; Training = 5; Validation = 1; Test = 1 }
             @{ Class = 'n05'; TrainingPercent = 70; ValidationPercent = 15; Training = 4; Validation = 1; Test = 0 }
             @{ Class = 'n04'; TrainingPercent = 60; ValidationPercent = 20; Training = 2; Validation = 1; Test = 1 }
-            @{ Class = 'n02'; TrainingPercent = 25; ValidationPercent = 25; Training = 1; Validation = 1; Test = 0 }
+            # Two images cannot fill the three subsets a 25/25/50 split asks for, so both go to training.
+            @{ Class = 'n02'; TrainingPercent = 25; ValidationPercent = 25; Training = 2; Validation = 0; Test = 0 }
             @{ Class = 'n03'; TrainingPercent = 50; ValidationPercent = 50; Training = 2; Validation = 1; Test = 0 }
             @{ Class = 'n01'; TrainingPercent = 70; ValidationPercent = 15; Training = 1; Validation = 0; Test = 0 }
             @{ Class = 'n06'; TrainingPercent = 50; ValidationPercent = 0; Training = 3; Validation = 0; Test = 3 }
@@ -519,20 +520,25 @@ Describe 'Split-DlDataSet' {
             { Split-DlDataSet @arguments } | Should -Throw -ErrorId "ParameterArgumentValidationError,$SplitCommand"
         }
 
-        It 'warns about each class left without validation images' {
-            # At 15 percent, classes of 1, 2 and 3 images round to no validation image; 4 images round to one.
+        It 'warns about each class too small for the split, and each subset a class gets no image of' {
+            # At 70/15/15, classes of 1 and 2 images are too small for three subsets and go to training whole;
+            # 3 images round to no validation image, and 4 or 5 images to no test image.
             $null = Split-DlDataSet -DataSet $Sizes -WarningVariable warnings -WarningAction SilentlyContinue
 
-            $warnings | Should -HaveCount 3
-            "$($warnings[0])" | Should -BeLike "*'n01'*"
-            "$($warnings[1])" | Should -BeLike "*'n02'*"
-            "$($warnings[2])" | Should -BeLike "*'n03'*"
+            $warnings | Should -HaveCount 5
+            "$($warnings[0])" | Should -BeLike "*'n01'*too few*"
+            "$($warnings[1])" | Should -BeLike "*'n02'*too few*"
+            "$($warnings[2])" | Should -BeLike "*'n03'*no validation image*"
+            "$($warnings[3])" | Should -BeLike "*'n04'*no test image*"
+            "$($warnings[4])" | Should -BeLike "*'n05'*no test image*"
         }
 
-        It 'does not warn when no validation share is asked for' {
-            $null = Split-DlDataSet -DataSet $Sizes -ValidationPercent 0 -WarningVariable warnings
+        It 'warns only about a class too small for training and test when no validation share is asked for' {
+            $null = Split-DlDataSet -DataSet $Sizes -ValidationPercent 0 -WarningVariable warnings `
+                -WarningAction SilentlyContinue
 
-            $warnings | Should -HaveCount 0
+            $warnings | Should -HaveCount 1
+            "$($warnings[0])" | Should -BeLike "*'n01'*too few*2 subsets*"
         }
     }
 }

@@ -69,7 +69,8 @@ Describe 'DlClassifier module' {
             # Guards the build's pruning of libtorch natives and the GLIBCXX patch of libLibTorchSharp.so.
             # The module's own TorchSharp, from the load context that DlClassifier.Loader gives the engine.
             $context = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -EQ 'DlClassifier'
-            $torch = $context.LoadFromAssemblyName([System.Reflection.AssemblyName]'TorchSharp').GetType('TorchSharp.torch')
+            $assembly = $context.LoadFromAssemblyName([System.Reflection.AssemblyName]'TorchSharp')
+            $torch = $assembly.GetType('TorchSharp.torch')
             $ones = $torch::ones([long[]]@(2, 3))
             $product = $torch::matmul($ones, $ones.transpose(0, 1))
 

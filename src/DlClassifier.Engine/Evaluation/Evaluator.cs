@@ -25,7 +25,8 @@ public static class Evaluator
         if (samples.Count == 0)
         {
             throw new InvalidOperationException(
-                $"The data set has no {splitName.ToLowerInvariant()} images. Split it first (Split-DlDataSet) or choose " +
+                $"The data set has no {splitName.ToLowerInvariant()} images. Split it first (Split-DlDataSet) or " +
+                "choose " +
                 "another split.");
         }
         int[] labels = ImageCache.LabelsFor(classifier, samples);

@@ -15,14 +15,18 @@ namespace DlClassifier.Engine.Explanations;
 /// </remarks>
 public static class GradCam
 {
-    /// <summary>Explains one image file and, when <paramref name="outputPath"/> is given, writes the overlay PNG.</summary>
+    /// <summary>
+    /// Explains one image file and, when <paramref name="outputPath"/> is given, writes the overlay PNG.
+    /// </summary>
     /// <param name="targetClass">The class to explain; null explains the predicted class.</param>
     /// <exception cref="InvalidDataException">The file is not a readable image.</exception>
     /// <exception cref="ArgumentException">The target class is not one of the classifier's.</exception>
     public static DlHeatmap Explain(DlClassifier classifier, string path, string? targetClass, string? outputPath) =>
         HeatmapExplainer.Explain(classifier, path, targetClass, outputPath, HeatmapMethod.GradCam);
 
-    /// <summary>The Grad-CAM map (height × width, 0..1) of one planar image, its probabilities and the explained class.</summary>
+    /// <summary>
+    /// The Grad-CAM map (height × width, 0..1) of one planar image, its probabilities and the explained class.
+    /// </summary>
     internal static (float[] Values, float[] Probabilities, int Target) Compute(DlClassifier classifier, float[] image,
         int target)
     {

@@ -44,7 +44,8 @@ internal static class Predictor
     }
 
     /// <summary>Stacks images into a normalised batch tensor on the device.</summary>
-    public static Tensor Stack(DlClassifier classifier, IReadOnlyList<float[]> images, int start, int count, Device device)
+    public static Tensor Stack(DlClassifier classifier, IReadOnlyList<float[]> images, int start, int count,
+        Device device)
     {
         int size = classifier.ImageChannels * classifier.ImageHeight * classifier.ImageWidth;
         var buffer = new float[count * size];
@@ -59,7 +60,8 @@ internal static class Predictor
     public static Tensor Normalize(DlClassifier classifier, float[] buffer, int count, Device device)
     {
         using var scope = NewDisposeScope();
-        Tensor batch = tensor(buffer, new long[] { count, classifier.ImageChannels, classifier.ImageHeight, classifier.ImageWidth })
+        long[] shape = { count, classifier.ImageChannels, classifier.ImageHeight, classifier.ImageWidth };
+        Tensor batch = tensor(buffer, shape)
             .to(device);
         (Tensor mean, Tensor std) = classifier.NormalizationTensors(device);
         return ((batch - mean) / std).MoveToOuterDisposeScope();

@@ -30,7 +30,8 @@ public sealed class CompactCnn : Module<Tensor, Tensor>, IClassifierNetwork
         if (Math.Min(width, height) < MinimumSize)
         {
             throw new ArgumentException(
-                $"The compact CNN needs images of at least {MinimumSize}×{MinimumSize} pixels, not {width}×{height}.");
+                $"The compact CNN needs images of at least {MinimumSize}×{MinimumSize} pixels, " +
+                $"not {width}×{height}.");
         }
 
         var layers = new List<(string, Module<Tensor, Tensor>)>();
@@ -91,7 +92,8 @@ public sealed class CompactCnn : Module<Tensor, Tensor>, IClassifierNetwork
         {
             if (module is Conv2d convolution)
             {
-                init.kaiming_normal_(convolution.weight, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
+                init.kaiming_normal_(convolution.weight, mode: init.FanInOut.FanOut,
+                    nonlinearity: init.NonlinearityType.ReLU);
             }
         }
     }

@@ -33,7 +33,8 @@ public static class NetworkFactory
     {
         if (classNames.Count < 2)
         {
-            throw new ArgumentException($"A classifier needs at least two classes; {classNames.Count} given.", nameof(classNames));
+            throw new ArgumentException($"A classifier needs at least two classes; {classNames.Count} given.",
+                nameof(classNames));
         }
         string? duplicate = classNames.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1)?.Key;
         if (duplicate is not null)
@@ -42,10 +43,12 @@ public static class NetworkFactory
         }
         if (channels is not (1 or 3))
         {
-            throw new ArgumentOutOfRangeException(nameof(channels), channels, "Images must have 1 (grey) or 3 (colour) channels.");
+            throw new ArgumentOutOfRangeException(nameof(channels), channels,
+                "Images must have 1 (grey) or 3 (colour) channels.");
         }
         parameters ??= new DlClassifierParam();
-        nn.Module<Tensor, Tensor> network = Create(architecture, channels, width, height, classNames.Count, parameters.Seed);
+        nn.Module<Tensor, Tensor> network =
+            Create(architecture, channels, width, height, classNames.Count, parameters.Seed);
         return new DlClassifier(architecture, classNames, width, height, channels, parameters, network);
     }
 

@@ -46,7 +46,8 @@ public sealed class ResNet : Module<Tensor, Tensor>, IClassifierNetwork
         {
             if (module is Conv2d convolution)
             {
-                init.kaiming_normal_(convolution.weight, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
+                init.kaiming_normal_(convolution.weight, mode: init.FanInOut.FanOut,
+                    nonlinearity: init.NonlinearityType.ReLU);
             }
         }
     }

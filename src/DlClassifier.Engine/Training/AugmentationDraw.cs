@@ -65,7 +65,8 @@ public readonly record struct AugmentationDraw
                                || RotationDegrees != 0 || CropWidth > 0;
 
     /// <summary>True when a change alters grey values (contrast, saturation, brightness or a spot).</summary>
-    public bool IsPhotometric => ContrastChange != 0 || SaturationChange != 0 || BrightnessOffset != 0 || SpotOffset != 0;
+    public bool IsPhotometric =>
+        ContrastChange != 0 || SaturationChange != 0 || BrightnessOffset != 0 || SpotOffset != 0;
 
     /// <summary>
     /// The changes in short words, in the order they are applied to the image, such as "flip H",

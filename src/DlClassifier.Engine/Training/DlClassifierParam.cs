@@ -16,7 +16,9 @@ public enum LearningRateSchedule
     /// <summary>The learning rate stays as set.</summary>
     Constant,
 
-    /// <summary>Multiplied by <see cref="DlClassifierParam.StepFactor"/> at each of <see cref="DlClassifierParam.StepEpochs"/>.</summary>
+    /// <summary>
+    /// Multiplied by <see cref="DlClassifierParam.StepFactor"/> at each of <see cref="DlClassifierParam.StepEpochs"/>.
+    /// </summary>
     Step,
 
     /// <summary>
@@ -43,7 +45,9 @@ public enum Augmentation
     /// <summary>Mirror top to bottom with probability one half.</summary>
     FlipVertical = 2,
 
-    /// <summary>Move the image by up to <see cref="DlClassifierParam.ShiftFraction"/> of its size, repeating the edge.</summary>
+    /// <summary>
+    /// Move the image by up to <see cref="DlClassifierParam.ShiftFraction"/> of its size, repeating the edge.
+    /// </summary>
     Shift = 4,
 
     /// <summary>
@@ -85,7 +89,9 @@ public sealed class DlClassifierParam
     /// <summary>Cosine annealing needs no step epochs to choose and ends with fine steps.</summary>
     public LearningRateSchedule Schedule { get; set; } = LearningRateSchedule.Cosine;
 
-    /// <summary>The epochs after which the step schedule multiplies the learning rate by <see cref="StepFactor"/>.</summary>
+    /// <summary>
+    /// The epochs after which the step schedule multiplies the learning rate by <see cref="StepFactor"/>.
+    /// </summary>
     public int[] StepEpochs { get; set; } = Array.Empty<int>();
 
     public double StepFactor { get; set; } = 0.1;
@@ -136,7 +142,9 @@ public sealed class DlClassifierParam
     /// <summary>Evaluate on the validation set every this many epochs (and always after the last).</summary>
     public int EvaluationInterval { get; set; } = 1;
 
-    /// <summary>Stop when the validation error has not improved for this many evaluations; 0 never stops early.</summary>
+    /// <summary>
+    /// Stop when the validation error has not improved for this many evaluations; 0 never stops early.
+    /// </summary>
     public int EarlyStoppingPatience { get; set; }
 
     /// <summary>auto, cpu, cuda or cuda:N.</summary>
@@ -169,12 +177,15 @@ public sealed class DlClassifierParam
     public void Validate()
     {
         Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be at least 1");
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be above 0");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate,
+            "must be above 0");
         Require(Momentum is >= 0 and < 1, nameof(Momentum), Momentum, "must be at least 0 and below 1");
-        Require(WeightPrior >= 0 && double.IsFinite(WeightPrior), nameof(WeightPrior), WeightPrior, "must be at least 0");
+        Require(WeightPrior >= 0 && double.IsFinite(WeightPrior), nameof(WeightPrior), WeightPrior,
+            "must be at least 0");
         Require(Epochs >= 1, nameof(Epochs), Epochs, "must be at least 1");
         Require(StepFactor is > 0 and <= 1, nameof(StepFactor), StepFactor, "must be above 0 and at most 1");
-        Require(StepEpochs.All(e => e >= 1), nameof(StepEpochs), string.Join(",", StepEpochs), "must all be at least 1");
+        Require(StepEpochs.All(e => e >= 1), nameof(StepEpochs), string.Join(",", StepEpochs),
+            "must all be at least 1");
         Require(ShiftFraction is >= 0 and <= 0.5, nameof(ShiftFraction), ShiftFraction, "must be from 0 to 0.5");
         Require(AugmentationPercentage is >= 0 and <= 100, nameof(AugmentationPercentage), AugmentationPercentage,
             "must be from 0 to 100");
@@ -194,7 +205,8 @@ public sealed class DlClassifierParam
         Require(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "must be at least 0");
         Require(Threads >= 0, nameof(Threads), Threads, "must be at least 0 (0 = one per processor)");
         Require(CacheMegabytes >= 0, nameof(CacheMegabytes), CacheMegabytes, "must be at least 0 (0 = no cache)");
-        Require(Devices.DeviceManager.IsValidRequest(Device), nameof(Device), Device, "must be auto, cpu, cuda or cuda:N");
+        Require(Devices.DeviceManager.IsValidRequest(Device), nameof(Device), Device,
+            "must be auto, cpu, cuda or cuda:N");
         Require(Enum.IsDefined(ClassWeighting), nameof(ClassWeighting), ClassWeighting,
             "must be None or InverseFrequency");
         foreach ((string name, double factor) in ClassWeight)

@@ -8,7 +8,9 @@ public sealed class DlEpochRecord
     /// <summary>The mean cross-entropy over the epoch's training batches (train mode, augmented).</summary>
     public double TrainingLoss { get; init; }
 
-    /// <summary>Top-1 error on training images in an evaluation pass (eval mode, not augmented); null when not evaluated.</summary>
+    /// <summary>
+    /// Top-1 error on training images in an evaluation pass (eval mode, not augmented); null when not evaluated.
+    /// </summary>
     public double? TrainingError { get; init; }
 
     /// <summary>Top-1 error on the validation set; null when the epoch was not evaluated.</summary>

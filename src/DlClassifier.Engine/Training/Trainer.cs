@@ -19,7 +19,9 @@ public static class Trainer
     private const int EvaluationBatchSize = 256;
 
     /// <exception cref="InvalidOperationException">The data set has no training or no validation images.</exception>
-    /// <exception cref="OperationCanceledException">Cancelled; the classifier holds the best weights so far.</exception>
+    /// <exception cref="OperationCanceledException">
+    /// Cancelled; the classifier holds the best weights so far.
+    /// </exception>
     public static DlTrainingResult Train(DlClassifier classifier, DlDataSet dataSet, TrainingOptions? options,
         IEngineReporter? reporter, CancellationToken cancellation)
     {
@@ -32,7 +34,8 @@ public static class Trainer
         if (training.Count == 0 || validation.Count == 0)
         {
             throw new InvalidOperationException(
-                $"The data set has {training.Count} training and {validation.Count} validation images; training needs " +
+                $"The data set has {training.Count} training and {validation.Count} validation images; " +
+                "training needs " +
                 "both. Split it first (Split-DlDataSet).");
         }
 
@@ -178,7 +181,8 @@ public static class Trainer
 
                 classifier.History.Add(new DlEpochRecord
                 {
-                    Epoch = epoch, TrainingLoss = loss, TrainingError = trainingError, ValidationError = validationError,
+                    Epoch = epoch, TrainingLoss = loss, TrainingError = trainingError,
+                    ValidationError = validationError,
                     ValidationLoss = validationLoss, LearningRate = learningRate,
                     Seconds = epochClock.Elapsed.TotalSeconds, IsBest = isBest,
                 });
@@ -366,7 +370,8 @@ public static class Trainer
             {
                 augmenter.Write(images[i], buffer, i, random);
             }
-            Tensor input = Predictor.Normalize(classifier, buffer[..(batch.Length * augmenter.ImageSize)], batch.Length, device);
+            Tensor input = Predictor.Normalize(classifier, buffer[..(batch.Length * augmenter.ImageSize)],
+                batch.Length, device);
             Tensor target = tensor(batch.Select(i => (long)training.Labels[i]).ToArray()).to(device);
 
             optimizer.zero_grad();
@@ -379,7 +384,8 @@ public static class Trainer
             if (!double.IsFinite(value))
             {
                 throw new InvalidOperationException(
-                    $"The training loss became {value} in epoch {epoch}. Lower the learning rate (Set-DlClassifierParam).");
+                    $"The training loss became {value} in epoch {epoch}. " +
+                    "Lower the learning rate (Set-DlClassifierParam).");
             }
             lossSum += value * batch.Length;
             seen += batch.Length;
@@ -387,7 +393,8 @@ public static class Trainer
             int epochsDone = epoch - firstEpoch;
             int epochCount = lastEpoch - firstEpoch + 1;
             double fraction = (epochsDone + (b + 1.0) / batches.Count) / epochCount;
-            TimeSpan remaining = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds * (1 - fraction) / Math.Max(fraction, 1e-6));
+            TimeSpan remaining =
+                TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds * (1 - fraction) / Math.Max(fraction, 1e-6));
             reporter.Progress(new ProgressUpdate(0, "Training", $"Epoch {epoch} of {lastEpoch}", fraction, remaining));
             reporter.Progress(new ProgressUpdate(1, $"Epoch {epoch}",
                 $"Batch {b + 1} of {batches.Count}, loss {lossSum / seen:F4}", (b + 1.0) / batches.Count, null));

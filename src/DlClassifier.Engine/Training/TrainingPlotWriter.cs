@@ -12,7 +12,8 @@ internal static class TrainingPlotWriter
     public static void Write(string path, IReadOnlyList<DlEpochRecord> history, IEngineReporter reporter)
     {
         TrainingPlotPoint[] points = history
-            .Select(r => new TrainingPlotPoint(r.Epoch, r.TrainingLoss, r.TrainingError, r.ValidationError, r.LearningRate))
+            .Select(r => new TrainingPlotPoint(r.Epoch, r.TrainingLoss, r.TrainingError, r.ValidationError,
+                r.LearningRate))
             .ToArray();
         try
         {

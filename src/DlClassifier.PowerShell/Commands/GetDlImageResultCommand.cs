@@ -66,7 +66,8 @@ public sealed class GetDlImageResultCommand : DlCmdlet
         IEnumerable<DlImageResult> results = selected
             .Where(r => !Misclassified || !r.IsCorrect)
             .Where(r => TrueClass is null || TrueClass.Contains(r.TrueClass, StringComparer.OrdinalIgnoreCase))
-            .Where(r => PredictedClass is null || PredictedClass.Contains(r.PredictedClass, StringComparer.OrdinalIgnoreCase))
+            .Where(r => PredictedClass is null
+                        || PredictedClass.Contains(r.PredictedClass, StringComparer.OrdinalIgnoreCase))
             .Take(First);
         WriteObject(results, enumerateCollection: true);
     }

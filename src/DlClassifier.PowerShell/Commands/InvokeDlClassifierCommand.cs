@@ -49,7 +49,8 @@ public sealed class InvokeDlClassifierCommand : DlCmdlet
     {
         if (!Classifier.IsTrained)
         {
-            WriteWarning("The classifier has not been trained; its predictions are random. Train it with Start-DlTraining.");
+            WriteWarning("The classifier has not been trained; its predictions are random. " +
+                         "Train it with Start-DlTraining.");
         }
     }
 
@@ -61,7 +62,8 @@ public sealed class InvokeDlClassifierCommand : DlCmdlet
             if (Directory.Exists(path))
             {
                 WriteError(Error(new ArgumentException(
-                        $"'{path}' is a folder. Give image files, for example: Get-ChildItem {path} -File | Invoke-DlClassifier"),
+                        $"'{path}' is a folder. Give image files, for example: " +
+                        $"Get-ChildItem {path} -File | Invoke-DlClassifier"),
                     ErrorIds.ImageUnreadable, ErrorCategory.InvalidArgument, path));
                 continue;
             }
@@ -76,7 +78,10 @@ public sealed class InvokeDlClassifierCommand : DlCmdlet
     protected override void EndProcessing()
     {
         Flush();
-        WriteProgress(new ProgressRecord(0x1D1F, "Classifying images", "Done") { RecordType = ProgressRecordType.Completed });
+        WriteProgress(new ProgressRecord(0x1D1F, "Classifying images", "Done")
+        {
+            RecordType = ProgressRecordType.Completed,
+        });
     }
 
     private void Flush()

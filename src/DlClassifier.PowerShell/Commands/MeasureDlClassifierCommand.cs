@@ -80,7 +80,8 @@ public sealed class MeasureDlClassifierCommand : DlCmdlet
         };
         if (split == SampleSplit.Test && Classifier.TestEvaluatedAt is { } earlier)
         {
-            WriteWarning($"This classifier was already evaluated on the test set on {earlier.LocalDateTime:yyyy-MM-dd HH:mm}. " +
+            WriteWarning("This classifier was already evaluated on the test set on " +
+                         $"{earlier.LocalDateTime:yyyy-MM-dd HH:mm}. " +
                          "Tuning on test results makes them optimistic; use the validation set to tune.");
         }
         try

@@ -29,10 +29,16 @@ public sealed class ShowDlAugmentationCommand : DlCmdlet
     [ValidateRange(1, 256)]
     public int Count { get; set; } = 16;
 
-    /// <summary>The PNG to write; replaced if it exists.</summary>
+    /// <summary>The PNG to write, relative to the current location; replaced if it exists.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "augmentation.png";
+    public string? Path { get; set; }
+
+    /// <summary>The PNG to write, taken exactly as written; give this or -Path (default augmentation.png).</summary>
+    [Parameter]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string? LiteralPath { get; set; }
 
     /// <summary>Chooses the images and their changes; by default the classifier's seed.</summary>
     [Parameter]
@@ -40,7 +46,12 @@ public sealed class ShowDlAugmentationCommand : DlCmdlet
 
     protected override void ProcessRecord()
     {
-        string output = ResolveOutputPath(Path);
+        if (Path is not null && LiteralPath is not null)
+        {
+            Terminate(new ArgumentException("Give the PNG to write with either -Path or -LiteralPath, not both."),
+                ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument, LiteralPath);
+        }
+        string output = ResolveOutputPath(Path ?? LiteralPath ?? "augmentation.png");
         int seed = MyInvocation.BoundParameters.ContainsKey(nameof(Seed)) ? Seed : Classifier.Parameters.Seed;
         IReadOnlyList<DlAugmentationSample> samples = Array.Empty<DlAugmentationSample>();
         try

@@ -132,7 +132,10 @@ public sealed class ShowDlHeatmapCommand : DlCmdlet
     }
 
     protected override void EndProcessing() =>
-        WriteProgress(new ProgressRecord(0x1D1E, "Drawing heatmaps", "Done") { RecordType = ProgressRecordType.Completed });
+        WriteProgress(new ProgressRecord(0x1D1E, "Drawing heatmaps", "Done")
+        {
+            RecordType = ProgressRecordType.Completed,
+        });
 
     /// <summary>name_heatmap.png, with _2, _3 … when another input of this call had the same file name.</summary>
     private string UniqueName(string file)

@@ -74,7 +74,8 @@ public sealed class SplitDlDataSetCommand : DlCmdlet
                     $"The GroupBy pattern took too long on the file name '{e.Input}'. Simplify the pattern.", e),
                 ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument, GroupBy);
         }
-        WriteVerbose($"Split {split.Count} images: {split.TrainingCount} training, {split.ValidationCount} validation, " +
+        WriteVerbose($"Split {split.Count} images: {split.TrainingCount} training, " +
+                     $"{split.ValidationCount} validation, " +
                      $"{split.TestCount} test (seed {Seed}).");
         WriteObject(split);
     }

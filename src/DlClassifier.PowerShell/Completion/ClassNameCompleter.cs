@@ -23,7 +23,8 @@ public sealed class ClassNameCompleter : IArgumentCompleter
         string prefix = (wordToComplete ?? "").Trim('\'', '"');
         return names
             .Where(n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-            .Select(n => new CompletionResult(n.Contains(' ') ? $"'{n}'" : n, n, CompletionResultType.ParameterValue, n));
+            .Select(n => new CompletionResult(n.Contains(' ') ? $"'{n}'" : n, n,
+                CompletionResultType.ParameterValue, n));
     }
 
     private static void AddNames(SortedSet<string> names, object? value)

@@ -99,7 +99,8 @@ public abstract class DlCmdlet : PSCmdlet
                 }
                 else
                 {
-                    resolved.AddRange(SessionState.Path.GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider));
+                    resolved.AddRange(
+                        SessionState.Path.GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider));
                 }
             }
             catch (ItemNotFoundException e)

@@ -78,7 +78,9 @@ public sealed class ImageCacheTests : IClassFixture<SyntheticImageSet>
             CancellationToken.None).GetEnumerator();
 
         Assert.True(batches.MoveNext());
-        Assert.ThrowsAny<IOException>(() => batches.MoveNext());
+        // The image reader reports a vanished file as unreadable data, naming it, like any other bad image.
+        InvalidDataException error = Assert.Throws<InvalidDataException>(() => batches.MoveNext());
+        Assert.Contains(paths[3], error.Message);
     }
 
     [Fact]
