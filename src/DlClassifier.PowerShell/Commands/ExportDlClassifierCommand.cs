@@ -38,21 +38,13 @@ public sealed class ExportDlClassifierCommand : DlCmdlet
     protected override void ProcessRecord()
     {
         string target = ResolveOutputPath(ParameterSetName == LiteralPathSet ? LiteralPath : Path);
-        if (Directory.Exists(target))
-        {
-            Terminate(new IOException($"'{target}' is a folder. Give the path of the classifier file to write."),
-                ErrorIds.WriteFailed, ErrorCategory.InvalidArgument, target);
-        }
+        RefuseFolderTarget(target, "classifier file");
         // -WhatIf answers before the existence check, so it tells what would be written and writes nothing.
         if (!ShouldProcess(target, "Save classifier"))
         {
             return;
         }
-        if (File.Exists(target) && !Force)
-        {
-            Terminate(new IOException($"The file '{target}' already exists. Use -Force to replace it."),
-                ErrorIds.FileExists, ErrorCategory.ResourceExists, target);
-        }
+        RefuseExistingTarget(target, Force);
         try
         {
             ClassifierFile.Save(Classifier, target);

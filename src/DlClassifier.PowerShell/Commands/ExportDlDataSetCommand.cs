@@ -70,11 +70,7 @@ public sealed class ExportDlDataSetCommand : DlCmdlet
     protected override void EndProcessing()
     {
         string target = ResolveOutputPath((Path ?? LiteralPath)!);
-        if (Directory.Exists(target))
-        {
-            Terminate(new IOException($"'{target}' is a folder. Give the path of the list file to write."),
-                ErrorIds.WriteFailed, ErrorCategory.InvalidArgument, target);
-        }
+        RefuseFolderTarget(target, "list file");
         if (samples.Count == 0)
         {
             Terminate(new ArgumentException("There is no sample to write; a list without images cannot be imported."),
@@ -88,11 +84,7 @@ public sealed class ExportDlDataSetCommand : DlCmdlet
                     "repeated samples (for example with Sort-Object Path -Unique) and export again."),
                 ErrorIds.DataSetInvalid, ErrorCategory.InvalidArgument, repeated);
         }
-        if (File.Exists(target) && !Force)
-        {
-            Terminate(new IOException($"The file '{target}' already exists. Use -Force to replace it."),
-                ErrorIds.FileExists, ErrorCategory.ResourceExists, target);
-        }
+        RefuseExistingTarget(target, Force);
         if (!ShouldProcess(target, $"Write a list of {samples.Count} images"))
         {
             return;

@@ -51,11 +51,7 @@ public sealed class ExportDlImageTileCommand : DlCmdlet
     protected override void BeginProcessing()
     {
         string target = Target();
-        if (Directory.Exists(target))
-        {
-            Terminate(new IOException($"'{target}' is a folder. Give the path of the PNG file to write."),
-                ErrorIds.WriteFailed, ErrorCategory.InvalidArgument, target);
-        }
+        RefuseFolderTarget(target, "PNG file");
     }
 
     protected override void ProcessRecord()
@@ -99,11 +95,7 @@ public sealed class ExportDlImageTileCommand : DlCmdlet
         {
             return;
         }
-        if (File.Exists(target) && !Force)
-        {
-            Terminate(new IOException($"The file '{target}' already exists. Use -Force to replace it."),
-                ErrorIds.FileExists, ErrorCategory.ResourceExists, target);
-        }
+        RefuseExistingTarget(target, Force);
         try
         {
             ImageTile.Write(target, tiles, Columns);

@@ -57,20 +57,12 @@ public sealed class ExportDlReportCommand : DlCmdlet
     protected override void ProcessRecord()
     {
         string target = ResolveOutputPath(ParameterSetName == LiteralPathSet ? LiteralPath : Path);
-        if (Directory.Exists(target))
-        {
-            Terminate(new IOException($"'{target}' is a folder. Give the path of the HTML file to write."),
-                ErrorIds.WriteFailed, ErrorCategory.InvalidArgument, target);
-        }
+        RefuseFolderTarget(target, "HTML file");
         if (!ShouldProcess(target, "Write classifier report"))
         {
             return;
         }
-        if (File.Exists(target) && !Force)
-        {
-            Terminate(new IOException($"The file '{target}' already exists. Use -Force to replace it."),
-                ErrorIds.FileExists, ErrorCategory.ResourceExists, target);
-        }
+        RefuseExistingTarget(target, Force);
         SampleSplit split = Split == ReportSplit.Test ? SampleSplit.Test : SampleSplit.Validation;
         try
         {

@@ -114,6 +114,27 @@ public abstract class DlCmdlet : PSCmdlet
         return resolved;
     }
 
+    /// <summary>Stops the cmdlet when the file it is to write names a folder.</summary>
+    /// <param name="what">What the file holds, for the message: "classifier file", "HTML file".</param>
+    protected void RefuseFolderTarget(string target, string what)
+    {
+        if (Directory.Exists(target))
+        {
+            Terminate(new IOException($"'{target}' is a folder. Give the path of the {what} to write."),
+                ErrorIds.WriteFailed, ErrorCategory.InvalidArgument, target);
+        }
+    }
+
+    /// <summary>Stops the cmdlet when the file it is to write exists and -Force was not given.</summary>
+    protected void RefuseExistingTarget(string target, bool force)
+    {
+        if (File.Exists(target) && !force)
+        {
+            Terminate(new IOException($"The file '{target}' already exists. Use -Force to replace it."),
+                ErrorIds.FileExists, ErrorCategory.ResourceExists, target);
+        }
+    }
+
     /// <summary>The file-system path of an output the user names, relative to the current location.</summary>
     protected string ResolveOutputPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
