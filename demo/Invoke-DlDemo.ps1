@@ -60,9 +60,9 @@ $parameters = Get-DlClassifierParam -Classifier $classifier
 $augmented = @($dataSet | Show-DlAugmentation -Classifier $classifier -Path (Join-Path $output 'augmentation.png'))
 Write-DemoLine ("Drew {0} training images as augmentation changes them: {1}" -f $augmented.Count,
     (Join-Path $output 'augmentation.png'))
-Write-DemoLine ("Training {0} epochs, batch {1}, learning rate {2}, augmentation {3}; progress plot: {4}" -f
-    $parameters.Epochs, $parameters.BatchSize, $parameters.LearningRate, $parameters.Augmentation,
-    (Join-Path $output 'training.png'))
+Write-DemoLine (("Training {0} epochs, batch {1}, learning rate {2}, augmentation {3} on {4} % of images; " +
+    "progress plot: {5}") -f $parameters.Epochs, $parameters.BatchSize, $parameters.LearningRate,
+    $parameters.Augmentation, $parameters.AugmentationPercentage, (Join-Path $output 'training.png'))
 
 # -Verbose prints one line per epoch as training goes, beside the progress bar.
 $result = $dataSet | Start-DlTraining -Classifier $classifier -PlotPath (Join-Path $output 'training.png') `

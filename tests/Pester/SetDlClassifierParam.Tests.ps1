@@ -11,11 +11,11 @@ Describe 'Set-DlClassifierParam' {
     }
 
     Context 'augmentation' {
-        It 'keeps shift and mirroring on every image by default, with the other kinds off' {
+        It 'shifts and mirrors half of the images by default, with the other kinds off' {
             $parameters = Get-DlClassifierParam -Classifier $classifier
 
             $parameters.Augmentation | Should -Be ([DlClassifier.Engine.Training.Augmentation]'Shift, FlipHorizontal')
-            $parameters.AugmentationPercentage | Should -Be 100
+            $parameters.AugmentationPercentage | Should -Be 50
             $parameters.RotationRange | Should -Be 0
             $parameters.CropPercentage | Should -Be 100
             $parameters.CacheMegabytes | Should -Be 2048
@@ -23,7 +23,7 @@ Describe 'Set-DlClassifierParam' {
 
         It 'sets every augmentation amount' {
             $settings = @{
-                Augmentation = 'Rotate90, FlipVertical'; AugmentationPercentage = 50; RotationRange = 15
+                Augmentation = 'Rotate90, FlipVertical'; AugmentationPercentage = 80; RotationRange = 15
                 BrightnessVariation = 20; BrightnessSpotVariation = 30; CropPercentage = 80; ContrastVariation = 0.2
                 SaturationVariation = 0.1; CacheMegabytes = 0
             }

@@ -82,7 +82,7 @@ public sealed class AugmentationKindsTests
 
         AugmentationDraw draw = Augmenter(1, 3, 3, new DlClassifierParam
         {
-            Augmentation = Augmentation.None, RotationRange = 180,
+            Augmentation = Augmentation.None, AugmentationPercentage = 100, RotationRange = 180,
         }).Write(image, rotated, 0, new ScriptedRandom(0.75));
 
         Assert.Equal(turned, rotated);
@@ -96,7 +96,10 @@ public sealed class AugmentationKindsTests
         byte[] flat = Enumerable.Repeat((byte)90, 25).ToArray();
         byte[] dot = new byte[25];
         dot[12] = 250;
-        var parameters = new DlClassifierParam { Augmentation = Augmentation.None, RotationRange = 60 };
+        var parameters = new DlClassifierParam
+        {
+            Augmentation = Augmentation.None, AugmentationPercentage = 100, RotationRange = 60,
+        };
         var flatBuffer = new float[25];
         var dotBuffer = new float[25];
 
@@ -118,7 +121,7 @@ public sealed class AugmentationKindsTests
 
         AugmentationDraw draw = Augmenter(1, 4, 4, new DlClassifierParam
         {
-            Augmentation = Augmentation.None, CropPercentage = 50,
+            Augmentation = Augmentation.None, AugmentationPercentage = 100, CropPercentage = 50,
         }).Write(image, buffer, 0, random);
 
         double[] at = { 0.75, 1.25, 1.75, 2.25 };
@@ -139,7 +142,7 @@ public sealed class AugmentationKindsTests
     {
         var augmenter = Augmenter(1, height, width, new DlClassifierParam
         {
-            Augmentation = Augmentation.None, CropPercentage = percentage,
+            Augmentation = Augmentation.None, AugmentationPercentage = 100, CropPercentage = percentage,
         });
         var random = new Random(3);
 
@@ -161,7 +164,7 @@ public sealed class AugmentationKindsTests
 
         AugmentationDraw draw = Augmenter(1, 2, 2, new DlClassifierParam
         {
-            Augmentation = Augmentation.None, BrightnessVariation = 30,
+            Augmentation = Augmentation.None, AugmentationPercentage = 100, BrightnessVariation = 30,
         }).Write(image, buffer, 0, random);
 
         Assert.Equal(Unit(expected), buffer);
@@ -177,7 +180,7 @@ public sealed class AugmentationKindsTests
 
         AugmentationDraw draw = Augmenter(1, 2, 2, new DlClassifierParam
         {
-            Augmentation = Augmentation.None, ContrastVariation = 0.5,
+            Augmentation = Augmentation.None, AugmentationPercentage = 100, ContrastVariation = 0.5,
         }).Write(new byte[] { 0, 100, 200, 100 }, buffer, 0, new ScriptedRandom(0.75));
 
         Assert.Equal(Unit(0, 100, 225, 100), buffer);
@@ -192,7 +195,7 @@ public sealed class AugmentationKindsTests
 
         Augmenter(3, 1, 1, new DlClassifierParam
         {
-            Augmentation = Augmentation.None, SaturationVariation = 1,
+            Augmentation = Augmentation.None, AugmentationPercentage = 100, SaturationVariation = 1,
         }).Write(new byte[] { 200, 100, 0 }, buffer, 0, new ScriptedRandom(0.25));
 
         Assert.Equal(159.25f / 255, buffer[0], 1e-6f);
@@ -208,7 +211,7 @@ public sealed class AugmentationKindsTests
 
         Augmenter(1, 1, 2, new DlClassifierParam
         {
-            Augmentation = Augmentation.None, SaturationVariation = 1,
+            Augmentation = Augmentation.None, AugmentationPercentage = 100, SaturationVariation = 1,
         }).Write(new byte[] { 40, 50 }, buffer, 0, random);
 
         Assert.Equal(Unit(40, 50), buffer);
@@ -226,7 +229,7 @@ public sealed class AugmentationKindsTests
 
         AugmentationDraw draw = Augmenter(1, 8, 8, new DlClassifierParam
         {
-            Augmentation = Augmentation.None, BrightnessSpotVariation = 50,
+            Augmentation = Augmentation.None, AugmentationPercentage = 100, BrightnessSpotVariation = 50,
         }).Write(image, buffer, 0, random);
 
         Assert.Equal(130.625f / 255, buffer[3 * 8 + 3], 1e-6f);

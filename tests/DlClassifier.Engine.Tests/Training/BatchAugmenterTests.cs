@@ -122,9 +122,12 @@ public sealed class BatchAugmenterTests
 
     internal static BatchAugmenter Augmenter(int channels, int height, int width, Augmentation kinds,
         double shiftFraction = 0) =>
-        Augmenter(channels, height, width,
-            new DlClassifierParam { Augmentation = kinds, ShiftFraction = shiftFraction });
+        Augmenter(channels, height, width, new DlClassifierParam
+        {
+            Augmentation = kinds, ShiftFraction = shiftFraction, AugmentationPercentage = 100,
+        });
 
+    /// <summary>An augmenter of the given parameters; every image is augmented unless they say otherwise.</summary>
     internal static BatchAugmenter Augmenter(int channels, int height, int width, DlClassifierParam parameters) =>
         new(channels, height, width, parameters);
 

@@ -109,12 +109,12 @@ public sealed class DlClassifierParamTests
     }
 
     [Fact]
-    public void Defaults_AugmentEverySampleWithShiftAndMirrorOnly()
+    public void Defaults_AugmentHalfTheSamplesWithShiftAndMirrorOnly()
     {
         var parameters = new DlClassifierParam();
 
         Assert.Equal(Augmentation.Shift | Augmentation.FlipHorizontal, parameters.Augmentation);
-        Assert.Equal((100, 0.0, 0, 0, 100, 0.0, 0.0), (parameters.AugmentationPercentage, parameters.RotationRange,
+        Assert.Equal((50, 0.0, 0, 0, 100, 0.0, 0.0), (parameters.AugmentationPercentage, parameters.RotationRange,
             parameters.BrightnessVariation, parameters.BrightnessSpotVariation, parameters.CropPercentage,
             parameters.ContrastVariation, parameters.SaturationVariation));
         Assert.Equal(2048, parameters.CacheMegabytes);
@@ -132,7 +132,7 @@ public sealed class DlClassifierParamTests
 
         Assert.Equal((32, Augmentation.Shift | Augmentation.FlipVertical, 0.1, 5),
             (parameters.BatchSize, parameters.Augmentation, parameters.ShiftFraction, parameters.Seed));
-        Assert.Equal((100, 100, 2048), (parameters.AugmentationPercentage, parameters.CropPercentage,
+        Assert.Equal((50, 100, 2048), (parameters.AugmentationPercentage, parameters.CropPercentage,
             parameters.CacheMegabytes));
         parameters.Validate();
     }
