@@ -207,16 +207,19 @@ Describe 'Start-DlTraining' {
         }
 
         It 'stops early after -EarlyStoppingPatience evaluations without a gain' {
-            # A learning rate this small leaves the validation error unchanged, so only the first epoch gains.
+            # A learning rate this small barely moves the weights, but batch norm's running statistics still change,
+            # so an early epoch may gain once more. Whatever epoch is best, training stops one epoch after it.
             $classifier = New-TinyClassifier -Epochs 5
             Set-DlClassifierParam -Classifier $classifier -LearningRate 1e-9 -EarlyStoppingPatience 1
 
             $result = Start-DlTraining -Classifier $classifier -DataSet $DataSet
 
             $result.StopReason | Should -Be 'EarlyStopping'
-            $result.EpochsTrained | Should -Be 2
-            $result.History | Should -HaveCount 2
-            $result.BestEpoch | Should -Be 1
+            $result.EpochsTrained | Should -BeLessThan 5
+            $result.EpochsTrained | Should -Be ($result.BestEpoch + 1)
+            $result.History | Should -HaveCount $result.EpochsTrained
+            $errors = @($result.History | ForEach-Object ValidationError)
+            $result.BestValidationError | Should -Be ($errors | Measure-Object -Minimum).Minimum
         }
 
         It 'warns and uses every training image per batch when the batch size is larger' {
