@@ -57,18 +57,7 @@ public sealed class InvokeDlClassifierCommand : DlCmdlet
     protected override void ProcessRecord()
     {
         bool literal = ParameterSetName == LiteralPathSet;
-        foreach (string path in ResolveExisting(literal ? LiteralPath : Path, literal))
-        {
-            if (Directory.Exists(path))
-            {
-                WriteError(Error(new ArgumentException(
-                        $"'{path}' is a folder. Give image files, for example: " +
-                        $"Get-ChildItem {path} -File | Invoke-DlClassifier"),
-                    ErrorIds.ImageUnreadable, ErrorCategory.InvalidArgument, path));
-                continue;
-            }
-            pending.Add(path);
-        }
+        pending.AddRange(ResolveImageFiles(literal ? LiteralPath : Path, literal));
         if (pending.Count >= BatchSize)
         {
             Flush();

@@ -87,18 +87,11 @@ public sealed class ShowDlHeatmapCommand : DlCmdlet
     protected override void ProcessRecord()
     {
         bool literal = ParameterSetName == LiteralPathSet;
-        foreach (string file in ResolveExisting(literal ? LiteralPath : Path, literal))
+        foreach (string file in ResolveImageFiles(literal ? LiteralPath : Path, literal))
         {
             if (Stopping)
             {
                 return;
-            }
-            if (Directory.Exists(file))
-            {
-                WriteError(Error(new ArgumentException(
-                        $"'{file}' is a folder. Give image files, e.g. Get-ChildItem <folder> -File | Show-DlHeatmap"),
-                    ErrorIds.ImageUnreadable, ErrorCategory.InvalidArgument, file));
-                continue;
             }
             string output = System.IO.Path.Combine(outputFolder!, UniqueName(file));
             WriteProgress(new ProgressRecord(0x1D1E, "Drawing heatmaps",

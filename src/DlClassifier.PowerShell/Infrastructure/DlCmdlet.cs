@@ -135,6 +135,28 @@ public abstract class DlCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>
+    /// Resolves image paths like <see cref="ResolveExisting"/>, and reports each folder among them as a
+    /// non-terminating error, since the cmdlets that take images take files, not folders.
+    /// </summary>
+    protected List<string> ResolveImageFiles(IEnumerable<string> paths, bool literal)
+    {
+        var files = new List<string>();
+        foreach (string path in ResolveExisting(paths, literal))
+        {
+            if (Directory.Exists(path))
+            {
+                WriteError(Error(new ArgumentException(
+                        $"'{path}' is a folder. Give image files, for example: " +
+                        $"Get-ChildItem '{path}' -File | {MyInvocation.MyCommand.Name}"),
+                    ErrorIds.ImageUnreadable, ErrorCategory.InvalidArgument, path));
+                continue;
+            }
+            files.Add(path);
+        }
+        return files;
+    }
+
     /// <summary>The file-system path of an output the user names, relative to the current location.</summary>
     protected string ResolveOutputPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
