@@ -137,11 +137,15 @@ public sealed class DlClassifier : IDisposable
         old.Dispose();
     }
 
+    /// <summary>The per-channel mean and deviation inference applies: the fitted ones, or 0.5 before fitting.</summary>
+    internal (float[] Mean, float[] Std) EffectiveNormalization() =>
+        (NormalizationMean ?? Enumerable.Repeat(0.5f, ImageChannels).ToArray(),
+         NormalizationStd ?? Enumerable.Repeat(0.5f, ImageChannels).ToArray());
+
     /// <summary>The normalisation as tensors of shape 1×C×1×1 on the given device.</summary>
     internal (Tensor Mean, Tensor Std) NormalizationTensors(Device device)
     {
-        float[] mean = NormalizationMean ?? Enumerable.Repeat(0.5f, ImageChannels).ToArray();
-        float[] std = NormalizationStd ?? Enumerable.Repeat(0.5f, ImageChannels).ToArray();
+        (float[] mean, float[] std) = EffectiveNormalization();
         return (tensor(mean, new long[] { 1, ImageChannels, 1, 1 }).to(device),
                 tensor(std, new long[] { 1, ImageChannels, 1, 1 }).to(device));
     }
