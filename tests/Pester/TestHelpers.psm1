@@ -289,5 +289,47 @@ function Invoke-DlCommandInOwnPipeline {
     }
 }
 
+function Import-DlOnnxRuntime {
+    <#
+    .SYNOPSIS
+    Loads ONNX Runtime into the session, to run the models Export-DlClassifier writes.
+
+    .DESCRIPTION
+    build/pester/PesterDownload.csproj fetches ONNX Runtime with Pester. Its managed assembly finds the native
+    library only beside itself, so both are copied, with System.Numerics.Tensors, into -Destination and
+    loaded from there. Once loaded, later calls in the same session do nothing.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $Destination)
+
+    if ('Microsoft.ML.OnnxRuntime.InferenceSession' -as [type]) {
+        return
+    }
+
+    $assetsPath = Join-Path $script:RepositoryRoot 'build/pester/obj/project.assets.json'
+    if (-not (Test-Path -Path $assetsPath -PathType Leaf)) {
+        throw "ONNX Runtime is not restored. Run: dotnet restore $(Split-Path $assetsPath | Split-Path)"
+    }
+    $assets = Get-Content -Path $assetsPath -Raw | ConvertFrom-Json -AsHashtable
+    $packages = $assets.project.restore.packagesPath
+    $downloads = $assets.project.frameworks.Values.downloadDependencies
+    function Get-PackageFolder([string] $Id) {
+        $version = (($downloads | Where-Object name -EQ $Id).version -replace '^\[([^,\]]+).*$', '$1').Trim()
+        Join-Path $packages "$($Id.ToLowerInvariant())/$($version.ToLowerInvariant())"
+    }
+
+    $runtime = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+    $null = New-Item -Path $Destination -ItemType Directory -Force
+    Copy-Item -Path (Join-Path (Get-PackageFolder 'Microsoft.ML.OnnxRuntime') "runtimes/$runtime/native/*") `
+        -Destination $Destination
+    Copy-Item -Path (Join-Path (Get-PackageFolder 'Microsoft.ML.OnnxRuntime.Managed') 'lib/net8.0/*.dll') `
+        -Destination $Destination
+    Copy-Item -Path (Join-Path (Get-PackageFolder 'System.Numerics.Tensors') 'lib/net8.0/*.dll') `
+        -Destination $Destination
+    Add-Type -Path (Join-Path $Destination 'System.Numerics.Tensors.dll')
+    Add-Type -Path (Join-Path $Destination 'Microsoft.ML.OnnxRuntime.dll')
+}
+
 Export-ModuleMember -Function Get-DlModulePath, Get-DlSamplePath, New-DlTestPng, Get-DlTestPattern,
-    New-DlTestDataSet, Copy-DlSampleImage, Test-DlPngSignature, Invoke-DlCommandInOwnPipeline
+    New-DlTestDataSet, Copy-DlSampleImage, Test-DlPngSignature, Invoke-DlCommandInOwnPipeline,
+    Import-DlOnnxRuntime

@@ -7,7 +7,8 @@ using static TorchSharp.torch.nn;
 
 namespace DlClassifier.Engine.Tests.Export;
 
-/// <summary>Each layer writer against the TorchSharp layer it stands for, run in ONNX Runtime on small inputs.</summary>
+/// <summary>Each layer writer against the TorchSharp layer it stands for, run in ONNX Runtime on tiny inputs.
+/// </summary>
 [Collection("Native")]
 public sealed class OnnxLayersTests
 {

@@ -51,8 +51,8 @@ public sealed class OnnxGraphBuilder
         if (count != values.Length)
         {
             throw new ArgumentException(
-                $"The initializer '{stem}' has {values.Length} values, but its shape [{string.Join(", ", dimensions)}]" +
-                $" holds {count}.", nameof(values));
+                $"The initializer '{stem}' has {values.Length} values, but its shape " +
+                $"[{string.Join(", ", dimensions)}] holds {count}.", nameof(values));
         }
 
         // ONNX stores raw tensor data little-endian; the platforms libtorch runs on all are.

@@ -153,7 +153,7 @@ public static class OnnxLayers
         return left with { Name = builder.AddNode("Add", name, new[] { left.Name, right.Name }) };
     }
 
-    /// <summary>Flattens N×C×H×W into N×(C·H·W) in PyTorch's order (channel slowest) and returns its name.</summary>
+    /// <summary>Flattens N×C×H×W into N×(C·H·W) in PyTorch's order (channel slowest); returns its name.</summary>
     public static string Flatten(OnnxGraphBuilder builder, OnnxFeatureMap input, string name) =>
         builder.AddNode("Flatten", name, new[] { input.Name }, OnnxGraphBuilder.Int("axis", 1));
 
