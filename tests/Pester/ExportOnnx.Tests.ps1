@@ -160,6 +160,15 @@ Describe 'Export-DlClassifier -Format Onnx' {
             $path | Should -Not -Exist
         }
 
+        It 'answers -WhatIf for an existing file without -Force, without an error' {
+            $path = Join-Path $TestDrive 'whatif-existing.onnx'
+            Set-Content -LiteralPath $path -Value 'keep me'
+
+            { Export-DlClassifier -Classifier $Classifier -Path $path -WhatIf } | Should -Not -Throw
+
+            Get-Content -LiteralPath $path | Should -Be 'keep me'
+        }
+
         It 'throws FileExists for an existing file without -Force and leaves it as it was' {
             $path = Join-Path $TestDrive 'existing.onnx'
             Set-Content -LiteralPath $path -Value 'keep me'
