@@ -1,6 +1,5 @@
 using DlClassifier.Engine.Models;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace DlClassifier.Engine.Export.Onnx;
 
@@ -11,21 +10,7 @@ internal static class CompactCnnGraph
     public static string WriteLogits(OnnxGraphBuilder builder, OnnxFeatureMap input, CompactCnn network)
     {
         var modules = new NetworkModules(network);
-        OnnxFeatureMap x = input;
-        foreach ((string name, nn.Module layer) in modules.Get<Sequential>("features").named_children())
-        {
-            string path = $"features.{name}";
-            x = layer switch
-            {
-                Conv2d convolution => OnnxLayers.Conv(builder, x, convolution, path),
-                BatchNorm2d norm => OnnxLayers.BatchNorm(builder, x, norm, path),
-                ReLU => OnnxLayers.Relu(builder, x, path),
-                MaxPool2d pool => OnnxLayers.MaxPool(builder, x, pool, path),
-                _ => throw new InvalidOperationException(
-                    $"The compact CNN's layer '{path}' is a {layer.GetType().Name}, which its ONNX graph " +
-                    "description does not know."),
-            };
-        }
+        OnnxFeatureMap x = SequentialGraph.Write(builder, input, modules.Get<Sequential>("features"), "features");
 
         // Dropout is the identity in evaluation mode, so the head is pooling, flattening and the linear layer.
         x = OnnxLayers.AdaptiveAveragePool(builder, x, network.GridSize, network.GridSize, "pool");
