@@ -237,6 +237,32 @@ public sealed class OnnxLayersTests
     }
 
     [Fact]
+    public void BgrMeanImage_RgbPixels_ReversesScalesAndSubtractsPerPixel()
+    {
+        var builder = new OnnxGraphBuilder();
+        var input = new OnnxFeatureMap("x", 3, 1, 2);
+        // Mean image in BGR order: blue plane 10, 20; green plane 30, 40; red plane 50, 60.
+        float[] meanImage = { 10, 20, 30, 40, 50, 60 };
+        OnnxFeatureMap output = OnnxLayers.BgrMeanImage(builder, input, meanImage, "prepare");
+
+        // RGB input: red 1, 0; green 0.5, 0.25; blue 0, 0.2.
+        float[] actual = OnnxRunner.RunGraph(builder, input, output.Name, new[] { 1f, 0f, 0.5f, 0.25f, 0f, 0.2f }, 1);
+
+        // Blue 0·255 − 10, 0.2·255 − 20; green 127.5 − 30, 63.75 − 40; red 255 − 50, 0 − 60.
+        Assert.Equal(new[] { -10f, 31f, 97.5f, 23.75f, 205f, -60f }, actual, new FloatComparer(1e-4f));
+    }
+
+    [Fact]
+    public void BgrMeanImage_WrongSize_ThrowsNamingBothSizes()
+    {
+        var error = Assert.Throws<ArgumentException>(() => OnnxLayers.BgrMeanImage(new OnnxGraphBuilder(),
+            new OnnxFeatureMap("x", 3, 4, 4), new float[3 * 4 * 5], "prepare"));
+
+        Assert.Contains("60", error.Message);
+        Assert.Contains("3×4×4 (48)", error.Message);
+    }
+
+    [Fact]
     public void Softmax_Temperature_DividesLogitsFirst()
     {
         var builder = new OnnxGraphBuilder();
@@ -284,6 +310,13 @@ public sealed class OnnxLayersTests
         Assert.Equal(expected.Length, actual.Length);
         float worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
         Assert.True(worst <= Tolerance, $"The largest difference is {worst}, above {Tolerance}.");
+    }
+
+    private sealed class FloatComparer(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(float value) => 0;
     }
 
     private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>

@@ -184,6 +184,31 @@ public static class OnnxLayers
         return input with { Name = builder.AddNode("Div", name, new[] { centred, stdName }) };
     }
 
+    /// <summary>
+    /// Turns RGB input in 0..1 into BGR on the 0..255 scale minus a mean image (one value per channel and pixel,
+    /// C×H×W in BGR order), the input of networks ported from Caffe or CNTK.
+    /// </summary>
+    public static OnnxFeatureMap BgrMeanImage(OnnxGraphBuilder builder, OnnxFeatureMap input, float[] meanImage,
+        string name)
+    {
+        long size = input.Channels * input.Height * input.Width;
+        if (meanImage.Length != size)
+        {
+            throw new ArgumentException(
+                $"The mean image has {meanImage.Length} values for input of {input.Channels}×{input.Height}×" +
+                $"{input.Width} ({size}).", nameof(meanImage));
+        }
+        long[] reversed = Enumerable.Range(0, (int)input.Channels).Select(c => input.Channels - 1 - c).ToArray();
+        string order = builder.AddInt64Initializer($"{name}.channel_order", reversed);
+        string bgr = builder.AddNode("Gather", $"{name}_bgr", new[] { input.Name, order },
+            OnnxGraphBuilder.Int("axis", 1));
+        string scale = builder.AddInitializer($"{name}.scale", new[] { 255f });
+        string scaled = builder.AddNode("Mul", $"{name}_scaled", new[] { bgr, scale });
+        string mean = builder.AddInitializer($"{name}.mean_image", meanImage, 1, input.Channels, input.Height,
+            input.Width);
+        return input with { Name = builder.AddNode("Sub", name, new[] { scaled, mean }) };
+    }
+
     /// <summary>softmax(x / temperature) over the class axis of N×K scores.</summary>
     public static string Softmax(OnnxGraphBuilder builder, string logits, double temperature, string name)
     {
