@@ -7,7 +7,7 @@ using Onnx;
 namespace DlClassifier.Engine.Tests.Support;
 
 /// <summary>Runs ONNX models in ONNX Runtime, the reference the export is checked against.</summary>
-public static class OnnxRunner
+internal static class OnnxRunner
 {
     /// <summary>
     /// Wraps a builder's graph with one batched input and one output into a model of the exporter's opset and

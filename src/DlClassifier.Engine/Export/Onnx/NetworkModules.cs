@@ -6,7 +6,11 @@ namespace DlClassifier.Engine.Export.Onnx;
 /// A network's layers by their state-dict path ("layer1.0.conv1"), so that a graph description reads the layers
 /// by the names PyTorch would give them, without the network classes exposing their fields.
 /// </summary>
-public sealed class NetworkModules
+/// <remarks>
+/// Internal, as are the other graph-writing types: the module makes every public engine type resolvable by name
+/// when it is imported, and loading this one (a dictionary of TorchSharp modules) would load TorchSharp then.
+/// </remarks>
+internal sealed class NetworkModules
 {
     private readonly Dictionary<string, torch.nn.Module> modules;
 

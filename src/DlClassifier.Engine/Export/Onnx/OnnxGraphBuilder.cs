@@ -10,13 +10,13 @@ namespace DlClassifier.Engine.Export.Onnx;
 /// <param name="Channels">The channel count.</param>
 /// <param name="Height">The height in pixels.</param>
 /// <param name="Width">The width in pixels.</param>
-public readonly record struct OnnxFeatureMap(string Name, long Channels, long Height, long Width);
+internal readonly record struct OnnxFeatureMap(string Name, long Channels, long Height, long Width);
 
 /// <summary>
 /// Collects the nodes and weights of one ONNX graph: hands out unique value names, stores weights as float32
 /// initializers and writes operator attributes. The layer writers (<see cref="OnnxLayers"/>) build on it.
 /// </summary>
-public sealed class OnnxGraphBuilder
+internal sealed class OnnxGraphBuilder
 {
     private readonly GraphProto graph = new();
     private readonly HashSet<string> names = new(StringComparer.Ordinal);

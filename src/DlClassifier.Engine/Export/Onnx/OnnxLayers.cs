@@ -8,7 +8,7 @@ namespace DlClassifier.Engine.Export.Onnx;
 /// evaluation mode, and returns the output with its size. The sizes follow PyTorch's formulas, so a graph
 /// description knows every feature map's size without running the network.
 /// </summary>
-public static class OnnxLayers
+internal static class OnnxLayers
 {
     /// <summary>A 2-D convolution with or without bias, any stride, padding, dilation and group count.</summary>
     /// <exception cref="NotSupportedException">The convolution pads with something other than zeros, or by a
