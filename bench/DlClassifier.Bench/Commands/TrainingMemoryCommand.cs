@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using DlClassifier.Engine;
 using DlClassifier.Engine.Data;
 using DlClassifier.Engine.Inference;
@@ -88,11 +89,21 @@ internal sealed class TrainingMemoryCommand : IBenchCommand
         }
     }
 
-    /// <summary>Lets finalisers run, so that what remains is what is really held.</summary>
+    /// <summary>
+    /// Lets finalisers run and hands the C heap's free pages back to the system, so that the resident figure is
+    /// what is really held rather than what the allocator keeps cached for later.
+    /// </summary>
     private static void Settle()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
+        if (OperatingSystem.IsLinux())
+        {
+            MallocTrim(0);
+        }
     }
+
+    [DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int MallocTrim(nuint pad);
 }
