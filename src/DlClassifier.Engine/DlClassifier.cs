@@ -67,6 +67,17 @@ public sealed class DlClassifier : IDisposable
 
     public bool IsTrained => BestEpoch is not null;
 
+    /// <summary>
+    /// The PyTorch weight file the starting weights were read from; null when they were drawn from the seed.
+    /// </summary>
+    public PretrainedWeights? Pretrained { get; internal set; }
+
+    /// <summary>
+    /// True while the classification head holds drawn weights: before the first training, unless every weight,
+    /// the head's included, came from a PyTorch file.
+    /// </summary>
+    public bool PredictsAtRandom => !IsTrained && (Pretrained is null || Pretrained.KeptNew.Length > 0);
+
     /// <summary>True when the weights and optimiser state of the last completed epoch are kept for resuming.</summary>
     public bool CanResume => Resume is not null;
 

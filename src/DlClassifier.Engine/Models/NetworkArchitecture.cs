@@ -8,4 +8,10 @@ public enum NetworkArchitecture
 
     /// <summary>ResNet-18 with torchvision's layout; at least 32×32 pixels.</summary>
     ResNet18,
+
+    /// <summary>ResNet-50 (bottleneck blocks) with torchvision's layout; at least 32×32 pixels.</summary>
+    ResNet50,
+
+    /// <summary>MobileNetV2 at width 1.0 with torchvision's layout; at least 32×32 pixels.</summary>
+    MobileNetV2,
 }

@@ -21,6 +21,8 @@ public static class NetworkFactory
             {
                 NetworkArchitecture.CompactCnn => new CompactCnn(channels, width, height, classCount),
                 NetworkArchitecture.ResNet18 => ResNet.ResNet18(channels, width, height, classCount),
+                NetworkArchitecture.ResNet50 => ResNet.ResNet50(channels, width, height, classCount),
+                NetworkArchitecture.MobileNetV2 => new MobileNetV2(channels, width, height, classCount),
                 _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "Unknown architecture."),
             };
         }

@@ -280,6 +280,11 @@ internal sealed class ClassifierManifest
     /// </summary>
     public double Temperature { get; set; } = 1;
 
+    /// <summary>
+    /// The PyTorch weight file the starting weights came from; files without it started from drawn weights.
+    /// </summary>
+    public PretrainedWeights? Pretrained { get; set; }
+
     /// <summary>The SHA-256 of weights.bin (hexadecimal), checked on load.</summary>
     public string? WeightsSha256 { get; set; }
 
@@ -301,6 +306,7 @@ internal sealed class ClassifierManifest
         BestValidationError = classifier.BestValidationError,
         TestEvaluatedAt = classifier.TestEvaluatedAt,
         Temperature = classifier.Temperature,
+        Pretrained = classifier.Pretrained,
     };
 
     public void ApplyTo(DlClassifier classifier)
@@ -312,6 +318,7 @@ internal sealed class ClassifierManifest
         classifier.BestValidationError = BestValidationError;
         classifier.TestEvaluatedAt = TestEvaluatedAt;
         classifier.SetTemperature(Temperature);
+        classifier.Pretrained = Pretrained;
     }
 }
 

@@ -116,9 +116,13 @@ public static class Trainer
         if (fresh)
         {
             // A first training starts from weights drawn from the classifier's seed, so the same seed gives the
-            // same classifier whatever was set between New-DlClassifier and now.
-            classifier.ReplaceNetwork(NetworkFactory.Create(classifier.Architecture, classifier.ImageChannels,
-                classifier.ImageWidth, classifier.ImageHeight, classifier.ClassNames.Length, parameters.Seed));
+            // same classifier whatever was set between New-DlClassifier and now. Weights read from a PyTorch file
+            // are kept: starting from them is why they were loaded.
+            if (classifier.Pretrained is null)
+            {
+                classifier.ReplaceNetwork(NetworkFactory.Create(classifier.Architecture, classifier.ImageChannels,
+                    classifier.ImageWidth, classifier.ImageHeight, classifier.ClassNames.Length, parameters.Seed));
+            }
             (classifier.NormalizationMean, classifier.NormalizationStd) = ChannelStatistics(training.ValueCounts,
                 classifier.ImageChannels);
         }

@@ -20,4 +20,6 @@ internal static class ErrorIds
     public const string TrainingFailed = "TrainingFailed";
     public const string DeviceUnavailable = "DeviceUnavailable";
     public const string WriteFailed = "WriteFailed";
+    public const string WeightFileInvalid = "WeightFileInvalid";
+    public const string WeightsMismatch = "WeightsMismatch";
 }
