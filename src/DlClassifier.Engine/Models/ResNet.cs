@@ -9,6 +9,10 @@ namespace DlClassifier.Engine.Models;
 /// The residual network of He et al., "Deep Residual Learning for Image Recognition" (2016), in torchvision's
 /// layout and naming (conv1, bn1, layer1…layer4, fc), so its state-dict keys read as PyTorch's do.
 /// </summary>
+/// <remarks>
+/// Everything but <c>fc</c> is the backbone: <see cref="HeadParameters"/> and <see cref="BackboneParameters"/>
+/// split the parameters for transfer learning.
+/// </remarks>
 public sealed class ResNet : Module<Tensor, Tensor>, IClassifierNetwork
 {
     /// <summary>The smallest input side: five halvings leave at least one pixel.</summary>
@@ -55,6 +59,34 @@ public sealed class ResNet : Module<Tensor, Tensor>, IClassifierNetwork
     /// <summary>ResNet-18: two basic blocks in each of the four stages.</summary>
     public static ResNet ResNet18(int channels, int width, int height, int classCount) =>
         new(nameof(ResNet18), channels, width, height, new[] { 2, 2, 2, 2 }, classCount);
+
+    /// <summary>
+    /// The ResNet-18 of ML.NET's pretrained image featuriser, exported from CNTK: stages of 2, 2, 2 and 3 basic
+    /// blocks, batch-norm epsilon 1e-5, three input channels, and a new linear head for the classes.
+    /// </summary>
+    /// <remarks>
+    /// CNTK pads the stride-2 convolutions and the max pooling asymmetrically (one pixel before, none after),
+    /// where this layout pads one pixel on both sides. For inputs of even size, such as the 224×224 the network
+    /// takes, the extra pixel after the image is never reached by a window, so both compute the same; the
+    /// comparison with ONNX Runtime in the tests holds the port to that.
+    /// </remarks>
+    public static ResNet CntkResNet18(int classCount) =>
+        new(nameof(CntkResNet18), 3, CntkResNet18Weights.InputSize, CntkResNet18Weights.InputSize,
+            CntkResNet18Weights.StageBlocks.ToArray(), classCount);
+
+    /// <summary>The parameters of the linear head (<c>fc</c>).</summary>
+    public IEnumerable<Parameter> HeadParameters() => fc.parameters();
+
+    /// <summary>Every parameter but the head's.</summary>
+    public IEnumerable<Parameter> BackboneParameters() =>
+        named_parameters().Where(p => !p.name.StartsWith("fc.", StringComparison.Ordinal)).Select(p => p.parameter);
+
+    /// <summary>The backbone's output averaged over the image: batch × 512 × 1 × 1, what the head reads.</summary>
+    public Tensor PooledFeatures(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        return functional.adaptive_avg_pool2d(Features(input), 1).MoveToOuterDisposeScope();
+    }
 
     public Tensor Features(Tensor input)
     {
