@@ -244,6 +244,7 @@ public static class Trainer
                 {
                     TrainingPlotWriter.Write(options.PlotPath, classifier.History, reporter);
                 }
+                options.EpochCompleted?.Invoke(classifier.History[^1]);
                 if (parameters.EarlyStoppingPatience > 0 && evaluationsWithoutGain >= parameters.EarlyStoppingPatience)
                 {
                     reporter.Verbose($"No improvement for {evaluationsWithoutGain} evaluations; stopping early.");

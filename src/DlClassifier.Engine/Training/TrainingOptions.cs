@@ -11,4 +11,10 @@ public sealed class TrainingOptions
 
     /// <summary>At most this many training images are evaluated per epoch to measure the training error.</summary>
     public int TrainingErrorSampleLimit { get; init; } = 2000;
+
+    /// <summary>
+    /// Called on the training thread after every epoch, once its record is in the history and the checkpoint is
+    /// written; for callers that watch a training as it runs (memory, throughput).
+    /// </summary>
+    public Action<DlEpochRecord>? EpochCompleted { get; init; }
 }
