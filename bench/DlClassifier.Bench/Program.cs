@@ -10,6 +10,7 @@ IBenchCommand[] commands =
     new NetworkACommand(),
     new TrainingMemoryCommand(),
     new FullFashionMnistCommand(),
+    new PretrainedVsScratchCommand(),
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

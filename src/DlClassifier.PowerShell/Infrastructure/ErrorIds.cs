@@ -20,4 +20,5 @@ internal static class ErrorIds
     public const string TrainingFailed = "TrainingFailed";
     public const string DeviceUnavailable = "DeviceUnavailable";
     public const string WriteFailed = "WriteFailed";
+    public const string PretrainedModelUnavailable = "PretrainedModelUnavailable";
 }
