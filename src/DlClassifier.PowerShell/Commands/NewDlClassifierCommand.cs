@@ -10,7 +10,9 @@ namespace DlClassifier.PowerShell.Commands;
 /// Creates an untrained classifier for the classes and image size of a data set, or one on an ImageNet-trained
 /// backbone (-Pretrained).
 /// </summary>
-[Cmdlet(VerbsCommon.New, "DlClassifier", DefaultParameterSetName = DataSetSet)]
+// ClassName is the default set so that -ClassName alone resolves to it and asks for the input size, rather than
+// being ambiguous with the pretrained set; a data set, by position or pipeline, still selects DataSet.
+[Cmdlet(VerbsCommon.New, "DlClassifier", DefaultParameterSetName = ClassNameSet)]
 [OutputType(typeof(Classifier))]
 public sealed class NewDlClassifierCommand : DlCmdlet
 {
