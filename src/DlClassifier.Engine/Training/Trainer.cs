@@ -116,8 +116,8 @@ public static class Trainer
         if (fresh)
         {
             // A first training starts from weights drawn from the classifier's seed, so the same seed gives the
-            // same classifier whatever was set between New-DlClassifier and now.
-            // A pretrained classifier starts again from the pretrained weights, with a head drawn from the seed.
+            // same classifier whatever was set between New-DlClassifier and now; a pretrained classifier starts
+            // from its pretrained weights again, with the head drawn from the seed.
             classifier.ReplaceNetwork(NetworkFactory.Create(classifier.Architecture, classifier.ImageChannels,
                 classifier.ImageWidth, classifier.ImageHeight, classifier.ClassNames.Length, parameters.Seed,
                 classifier.IsPretrained));
