@@ -11,6 +11,7 @@ IBenchCommand[] commands =
     new TrainingMemoryCommand(),
     new FullFashionMnistCommand(),
     new ArchitectureLatencyCommand(),
+    new PretrainedVsScratchCommand(),
 };
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

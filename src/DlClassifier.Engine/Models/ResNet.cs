@@ -15,7 +15,8 @@ namespace DlClassifier.Engine.Models;
 /// with four times as many output channels) and strides on the 3×3 convolution, as torchvision does ("ResNet
 /// v1.5"; the paper strides on the first 1×1 convolution). Weights are drawn as torchvision draws them:
 /// convolutions He-normal over their fan-out, batch norms at scale 1 and shift 0, the linear layer with
-/// PyTorch's default.
+/// PyTorch's default. Everything but <c>fc</c> is the backbone: <see cref="HeadParameters"/> and <see cref="BackboneParameters"/>
+/// split the parameters for transfer learning.
 /// </remarks>
 public sealed class ResNet : Module<Tensor, Tensor>, IClassifierNetwork
 {
@@ -72,6 +73,34 @@ public sealed class ResNet : Module<Tensor, Tensor>, IClassifierNetwork
 
     /// <summary>The channel count of <see cref="Features"/>: 512 for ResNet-18, 2048 for ResNet-50.</summary>
     public int FeatureChannels { get; }
+
+    /// <summary>
+    /// The ResNet-18 of ML.NET's pretrained image featuriser, exported from CNTK: stages of 2, 2, 2 and 3 basic
+    /// blocks, batch-norm epsilon 1e-5, three input channels, and a new linear head for the classes.
+    /// </summary>
+    /// <remarks>
+    /// CNTK pads the stride-2 convolutions and the max pooling asymmetrically (one pixel before, none after),
+    /// where this layout pads one pixel on both sides. For inputs of even size, such as the 224×224 the network
+    /// takes, the extra pixel after the image is never reached by a window, so both compute the same; the
+    /// comparison with ONNX Runtime in the tests holds the port to that.
+    /// </remarks>
+    public static ResNet CntkResNet18(int classCount) =>
+        new(nameof(CntkResNet18), 3, CntkResNet18Weights.InputSize, CntkResNet18Weights.InputSize,
+            CntkResNet18Weights.StageBlocks.ToArray(), bottleneck: false, classCount);
+
+    /// <summary>The parameters of the linear head (<c>fc</c>).</summary>
+    public IEnumerable<Parameter> HeadParameters() => fc.parameters();
+
+    /// <summary>Every parameter but the head's.</summary>
+    public IEnumerable<Parameter> BackboneParameters() =>
+        named_parameters().Where(p => !p.name.StartsWith("fc.", StringComparison.Ordinal)).Select(p => p.parameter);
+
+    /// <summary>The backbone's output averaged over the image: batch × 512 × 1 × 1, what the head reads.</summary>
+    public Tensor PooledFeatures(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        return functional.adaptive_avg_pool2d(Features(input), 1).MoveToOuterDisposeScope();
+    }
 
     public Tensor Features(Tensor input)
     {

@@ -7,13 +7,19 @@ using Classifier = DlClassifier.Engine.DlClassifier;
 
 namespace DlClassifier.PowerShell.Commands;
 
-/// <summary>Creates an untrained classifier for the classes and image size of a data set.</summary>
-[Cmdlet(VerbsCommon.New, "DlClassifier", DefaultParameterSetName = DataSetSet)]
+/// <summary>
+/// Creates an untrained classifier for the classes and image size of a data set, or one on an ImageNet-trained
+/// backbone (-Pretrained).
+/// </summary>
+// ClassName is the default set so that -ClassName alone resolves to it and asks for the input size, rather than
+// being ambiguous with the pretrained set; a data set, by position or pipeline, still selects DataSet.
+[Cmdlet(VerbsCommon.New, "DlClassifier", DefaultParameterSetName = ClassNameSet)]
 [OutputType(typeof(Classifier))]
 public sealed class NewDlClassifierCommand : DlCmdlet
 {
     private const string DataSetSet = "DataSet";
     private const string ClassNameSet = "ClassName";
+    private const string PretrainedClassNameSet = "PretrainedClassName";
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = DataSetSet, ValueFromPipeline = true)]
     [ValidateNotNull]
@@ -21,11 +27,18 @@ public sealed class NewDlClassifierCommand : DlCmdlet
 
     /// <summary>The class names, in the order of the network's outputs.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ClassNameSet)]
+    [Parameter(Mandatory = true, ParameterSetName = PretrainedClassNameSet)]
     [ValidateNotNullOrEmpty]
     public string[] ClassName { get; set; } = Array.Empty<string>();
 
+    /// <summary>CompactCnn unless given; CntkResNet18 with -Pretrained.</summary>
     [Parameter]
     public NetworkArchitecture Architecture { get; set; } = NetworkArchitecture.CompactCnn;
+
+    /// <summary>Start from ImageNet weights: a CntkResNet18 at 224×224×3 with a new head for the classes.</summary>
+    [Parameter(ParameterSetName = DataSetSet)]
+    [Parameter(Mandatory = true, ParameterSetName = PretrainedClassNameSet)]
+    public SwitchParameter Pretrained { get; set; }
 
     /// <summary>The network's input width; from the data set's most common size unless given.</summary>
     [Parameter(ParameterSetName = DataSetSet)]
@@ -54,6 +67,27 @@ public sealed class NewDlClassifierCommand : DlCmdlet
 
     protected override void ProcessRecord()
     {
+        Dictionary<string, object> bound = MyInvocation.BoundParameters;
+        NetworkArchitecture architecture = Architecture;
+        if (Pretrained)
+        {
+            if (WeightPath is not null)
+            {
+                Terminate(new ArgumentException(
+                    "-Pretrained starts from the ImageNet weights that come with the module, -WeightPath from a " +
+                    "PyTorch file of yours: give one of them."),
+                    ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument, WeightPath);
+            }
+            if (bound.ContainsKey(nameof(Architecture)) && Architecture != NetworkArchitecture.CntkResNet18)
+            {
+                Terminate(new ArgumentException(
+                    $"Pretrained weights exist for CntkResNet18 only, not {Architecture}. Leave out -Architecture, " +
+                    "or -Pretrained to train from random weights."),
+                    ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument, Architecture);
+            }
+            architecture = NetworkArchitecture.CntkResNet18;
+        }
+
         string[] classNames = ClassName;
         int width = ImageWidth, height = ImageHeight, channels = ImageChannels;
         if (ParameterSetName == DataSetSet)
@@ -64,28 +98,74 @@ public sealed class NewDlClassifierCommand : DlCmdlet
                     ErrorCategory.InvalidArgument, DataSet);
             }
             classNames = DataSet.ClassNames;
+        }
+        if (architecture == NetworkArchitecture.CntkResNet18)
+        {
+            // Its input size is fixed; images of any size are resized to it when read.
+            int size = CntkResNet18Weights.InputSize;
+            width = width > 0 ? width : size;
+            height = height > 0 ? height : size;
+            channels = channels > 0 ? channels : 3;
+        }
+        else if (ParameterSetName == DataSetSet)
+        {
             ImageShape common = NetworkFactory.MostCommonShape(DataSet);
             width = width > 0 ? width : common.Width;
             height = height > 0 ? height : common.Height;
             channels = channels > 0 ? channels : common.Channels;
         }
-        Classifier classifier;
-        try
+        Classifier classifier = Create(architecture, classNames, width, height, channels);
+        WriteVerbose($"Created a {architecture}" +
+                     (classifier.IsPretrained ? $" with {classifier.PretrainedWeights} weights" : "") +
+                     $" for {classNames.Length} classes at {width}×{height}×{channels} with " +
+                     $"{classifier.ParameterCount:N0} parameters.");
+        if (ParameterSetName == DataSetSet && classifier.Architecture == NetworkArchitecture.CntkResNet18)
         {
-            classifier = NetworkFactory.CreateClassifier(Architecture, classNames, width, height, channels);
+            ImageShape common = NetworkFactory.MostCommonShape(DataSet);
+            if ((common.Width, common.Height, common.Channels) != (width, height, channels))
+            {
+                WriteVerbose($"The images, mostly {common.Width}×{common.Height}×{common.Channels}, are resized to " +
+                             $"{width}×{height}" + (common.Channels == 1 ? " and repeated into three channels" : "") +
+                             " when read.");
+            }
         }
-        catch (ArgumentException e)
-        {
-            Terminate(e, ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument, e.ParamName);
-            return;
-        }
-        WriteVerbose($"Created a {Architecture} for {classNames.Length} classes at {width}×{height}×{channels} " +
-                     $"with {classifier.ParameterCount:N0} parameters.");
         if (WeightPath is not null)
         {
             LoadWeights(classifier, ResolveOutputPath(WeightPath));
         }
         WriteObject(classifier);
+    }
+
+    private Classifier Create(NetworkArchitecture architecture, string[] classNames, int width, int height,
+        int channels)
+    {
+        try
+        {
+            if (!Pretrained)
+            {
+                return NetworkFactory.CreateClassifier(architecture, classNames, width, height, channels);
+            }
+            int size = CntkResNet18Weights.InputSize;
+            if ((width, height, channels) != (size, size, 3))
+            {
+                throw new ArgumentException($"The pretrained network takes {size}×{size}×3 input, not " +
+                    $"{width}×{height}×{channels}; leave out the size, and images are resized when read.");
+            }
+            return NetworkFactory.CreatePretrainedClassifier(classNames);
+        }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException)
+        {
+            (string id, ErrorCategory category, object? target) = e switch
+            {
+                ArgumentException argument => (ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument,
+                    (object?)argument.ParamName),
+                FileNotFoundException missing => (ErrorIds.PretrainedModelUnavailable, ErrorCategory.ObjectNotFound,
+                    missing.FileName),
+                _ => (ErrorIds.PretrainedModelUnavailable, ErrorCategory.InvalidData, CntkResNet18Weights.BackbonePath),
+            };
+            Terminate(e, id, category, target);
+            throw;
+        }
     }
 
     private void LoadWeights(Classifier classifier, string path)

@@ -22,4 +22,5 @@ internal static class ErrorIds
     public const string WriteFailed = "WriteFailed";
     public const string WeightFileInvalid = "WeightFileInvalid";
     public const string WeightsMismatch = "WeightsMismatch";
+    public const string PretrainedModelUnavailable = "PretrainedModelUnavailable";
 }
