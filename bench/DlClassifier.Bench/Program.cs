@@ -10,6 +10,8 @@ IBenchCommand[] commands =
     new NetworkACommand(),
     new TrainingMemoryCommand(),
     new FullFashionMnistCommand(),
+    new ArchitectureLatencyCommand(),
+    new PretrainedVsScratchCommand(),
     new OnnxExportCommand(),
 };
 

@@ -1,3 +1,4 @@
+using DlClassifier.Engine.Data;
 using DlClassifier.Engine.Models;
 using DlClassifier.Engine.Training;
 using TorchSharp;
@@ -39,6 +40,23 @@ public sealed class DlClassifier : IDisposable
     /// <summary>1 for grey input, 3 for colour input.</summary>
     public int ImageChannels { get; }
 
+    /// <summary>
+    /// Where the network's starting weights come from, such as ImageNet; null for weights drawn at random.
+    /// A first training starts again from these weights, with the head drawn from the seed.
+    /// </summary>
+    public string? PretrainedWeights { get; internal set; }
+
+    public bool IsPretrained => PretrainedWeights is not null;
+
+    /// <summary>How pixel values become network input; see <see cref="InputNormalization"/>.</summary>
+    public InputNormalization Normalization { get; internal set; } = InputNormalization.ChannelStatistics;
+
+    /// <summary>
+    /// For <see cref="InputNormalization.BgrMeanImage"/>: the image subtracted from the input, channels × height ×
+    /// width on the 0 to 255 scale in blue, green, red order. Null otherwise.
+    /// </summary>
+    internal float[]? MeanImage { get; set; }
+
     /// <summary>The per-channel mean subtracted from pixel values in 0..1; set from the training images.</summary>
     public float[]? NormalizationMean { get; internal set; }
 
@@ -67,6 +85,17 @@ public sealed class DlClassifier : IDisposable
 
     public bool IsTrained => BestEpoch is not null;
 
+    /// <summary>
+    /// The PyTorch weight file the starting weights were read from; null when they were drawn from the seed.
+    /// </summary>
+    public PretrainedWeights? Pretrained { get; internal set; }
+
+    /// <summary>
+    /// True while the classification head holds drawn weights: before the first training, unless every weight,
+    /// the head's included, came from a PyTorch file.
+    /// </summary>
+    public bool PredictsAtRandom => !IsTrained && (Pretrained is null || Pretrained.KeptNew.Length > 0);
+
     /// <summary>True when the weights and optimiser state of the last completed epoch are kept for resuming.</summary>
     public bool CanResume => Resume is not null;
 
@@ -92,12 +121,20 @@ public sealed class DlClassifier : IDisposable
     internal object Gate => gate;
 
     /// <summary>Changes hyperparameters: all the changes are validated together and applied only if all hold.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; nothing was changed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range, or the transfer mode is HeadOnly for
+    /// a classifier without pretrained weights; nothing was changed.</exception>
     public void UpdateParameters(Action<DlClassifierParam> change)
     {
         DlClassifierParam updated = Parameters.Clone();
         change(updated);
         updated.Validate();
+        if (updated.TransferMode == TransferMode.HeadOnly && !IsPretrained)
+        {
+            // A head on a backbone of random weights would learn from features that mean nothing.
+            throw new ArgumentOutOfRangeException(nameof(DlClassifierParam.TransferMode), updated.TransferMode,
+                $"TransferMode HeadOnly needs a classifier with pretrained weights; this {Architecture} has " +
+                "weights drawn at random. Create one with New-DlClassifier -Pretrained, or keep FineTune.");
+        }
         Parameters = updated;
     }
 
@@ -137,22 +174,38 @@ public sealed class DlClassifier : IDisposable
         old.Dispose();
     }
 
-    /// <summary>The per-channel mean and deviation inference applies: the fitted ones, or 0.5 before fitting.</summary>
+    /// <summary>
+    /// The per-channel mean and deviation of <see cref="InputNormalization.ChannelStatistics"/>: the fitted ones,
+    /// or 0.5 before fitting.
+    /// </summary>
     internal (float[] Mean, float[] Std) EffectiveNormalization() =>
         (NormalizationMean ?? Enumerable.Repeat(0.5f, ImageChannels).ToArray(),
          NormalizationStd ?? Enumerable.Repeat(0.5f, ImageChannels).ToArray());
 
-    /// <summary>The normalisation as tensors of shape 1×C×1×1 on the given device.</summary>
-    internal (Tensor Mean, Tensor Std) NormalizationTensors(Device device)
+    /// <summary>
+    /// Turns a batch of images in 0..1 (batch × channels × height × width, red, green, blue) into the network's
+    /// input, by the classifier's <see cref="Normalization"/>.
+    /// </summary>
+    internal Tensor Normalize(Tensor batch)
     {
-        (float[] mean, float[] std) = EffectiveNormalization();
-        return (tensor(mean, new long[] { 1, ImageChannels, 1, 1 }).to(device),
-                tensor(std, new long[] { 1, ImageChannels, 1, 1 }).to(device));
+        using var scope = NewDisposeScope();
+        if (Normalization == InputNormalization.BgrMeanImage)
+        {
+            float[] meanImage = MeanImage
+                ?? throw new InvalidOperationException("The classifier's mean image is missing.");
+            Tensor mean = tensor(meanImage, new long[] { 1, ImageChannels, ImageHeight, ImageWidth }).to(batch.device);
+            return (batch.flip(1) * 255f - mean).MoveToOuterDisposeScope();
+        }
+        (float[] channelMean, float[] channelStd) = EffectiveNormalization();
+        Tensor meanTensor = tensor(channelMean, new long[] { 1, ImageChannels, 1, 1 }).to(batch.device);
+        Tensor stdTensor = tensor(channelStd, new long[] { 1, ImageChannels, 1, 1 }).to(batch.device);
+        return ((batch - meanTensor) / stdTensor).MoveToOuterDisposeScope();
     }
 
     public void Dispose() => network.Dispose();
 
     public override string ToString() =>
-        $"{Architecture} {ImageWidth}×{ImageHeight}×{ImageChannels}, {ClassNames.Length} classes" +
+        $"{Architecture}{(IsPretrained ? " (pretrained)" : "")} {ImageWidth}×{ImageHeight}×{ImageChannels}, " +
+        $"{ClassNames.Length} classes" +
         (IsTrained ? $", best epoch {BestEpoch}" : ", untrained");
 }

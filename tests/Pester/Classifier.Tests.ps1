@@ -76,12 +76,18 @@ Describe 'New-DlClassifier' {
             (New-DlClassifier -DataSet $Mixed).Architecture | Should -Be 'CompactCnn'
         }
 
-        It 'builds a ResNet18 with -Architecture ResNet18' {
+        # torchvision's counts for 10 classes and colour input, less the first convolution's weights for two of
+        # its three input channels and the classifier's weights for eight of its ten classes.
+        It 'builds a <Architecture> with <Parameters> parameters for two grey classes' -TestCases @(
+            @{ Architecture = 'ResNet18'; Parameters = 11181642 - 2 * 64 * 7 * 7 - 8 * 513 }
+            @{ Architecture = 'ResNet50'; Parameters = 23528522 - 2 * 64 * 7 * 7 - 8 * 2049 }
+            @{ Architecture = 'MobileNetV2'; Parameters = 2236682 - 2 * 32 * 3 * 3 - 8 * 1281 }
+        ) {
             $classifier = New-DlClassifier -ClassName 'a', 'b' -ImageWidth 32 -ImageHeight 32 -ImageChannels 1 `
-                -Architecture ResNet18
+                -Architecture $Architecture
 
-            $classifier.Architecture | Should -Be 'ResNet18'
-            $classifier.ParameterCount | Should -BeGreaterThan (New-DlClassifier -DataSet $Mixed).ParameterCount
+            $classifier.Architecture | Should -Be $Architecture
+            $classifier.ParameterCount | Should -Be $Parameters
         }
 
         It 'creates an untrained classifier without history' {

@@ -46,6 +46,7 @@ Describe 'Published module' {
         It 'holds <FileName> in dependencies/' -TestCases @(
             @{ FileName = 'DlClassifier.Engine.dll' }
             @{ FileName = 'TorchSharp.dll' }
+            @{ FileName = 'TorchSharp.PyBridge.dll' }
             @{ FileName = 'SixLabors.ImageSharp.dll' }
             @{ FileName = 'SkiaSharp.dll' }
             @{ FileName = 'ScottPlot.dll' }

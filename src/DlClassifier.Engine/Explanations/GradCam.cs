@@ -62,7 +62,8 @@ public static class GradCam
 
             // A map whose cells are all equal cannot show where the network looked. Scaled by its maximum it
             // would read as "everything counted most", so it is reported as uniform (all zero) instead. This is
-            // always the case when the last feature map is a single pixel, as in ResNet-18 below 64 pixels.
+            // always the case when the last feature map is a single pixel, as in the ResNets and MobileNetV2 below
+            // 64 pixels.
             bool flat = map.max().item<float>() == map.min().item<float>();
             map = nn.functional.interpolate(map, new long[] { classifier.ImageHeight, classifier.ImageWidth },
                 mode: InterpolationMode.Bilinear, align_corners: false);

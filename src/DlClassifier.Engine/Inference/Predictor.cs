@@ -61,9 +61,7 @@ internal static class Predictor
     {
         using var scope = NewDisposeScope();
         long[] shape = { count, classifier.ImageChannels, classifier.ImageHeight, classifier.ImageWidth };
-        Tensor batch = tensor(buffer, shape)
-            .to(device);
-        (Tensor mean, Tensor std) = classifier.NormalizationTensors(device);
-        return ((batch - mean) / std).MoveToOuterDisposeScope();
+        Tensor batch = tensor(buffer, shape).to(device);
+        return classifier.Normalize(batch).MoveToOuterDisposeScope();
     }
 }

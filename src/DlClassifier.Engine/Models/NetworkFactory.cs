@@ -8,28 +8,98 @@ namespace DlClassifier.Engine.Models;
 /// <summary>Creates networks and classifiers.</summary>
 public static class NetworkFactory
 {
-    /// <summary>Builds the network of an architecture with weights drawn from the seed.</summary>
+    /// <summary>
+    /// Builds the network of an architecture with weights drawn from the seed; with <paramref name="pretrained"/>,
+    /// every layer but the head then takes the ImageNet weights (only <see cref="NetworkArchitecture.CntkResNet18"/>
+    /// has them).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The pretrained model file is missing.</exception>
+    /// <exception cref="InvalidDataException">The pretrained model file is not the expected model.</exception>
     internal static nn.Module<Tensor, Tensor> Create(NetworkArchitecture architecture, int channels, int width,
-        int height, int classCount, int seed)
+        int height, int classCount, int seed, bool pretrained = false)
     {
         DeviceManager.EnsureInitialized();
+        nn.Module<Tensor, Tensor> network;
         lock (TrainingLock.Gate)
         {
             // libtorch's generator is process-wide: seeding and drawing the weights happen under one lock.
             random.manual_seed(seed);
-            return architecture switch
+            network = architecture switch
             {
                 NetworkArchitecture.CompactCnn => new CompactCnn(channels, width, height, classCount),
                 NetworkArchitecture.ResNet18 => ResNet.ResNet18(channels, width, height, classCount),
+                NetworkArchitecture.ResNet50 => ResNet.ResNet50(channels, width, height, classCount),
+                NetworkArchitecture.MobileNetV2 => new MobileNetV2(channels, width, height, classCount),
+                NetworkArchitecture.CntkResNet18 => ResNet.CntkResNet18(classCount),
                 _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "Unknown architecture."),
             };
         }
+        if (pretrained)
+        {
+            try
+            {
+                CntkResNet18Weights.LoadInto((ResNet)network);
+            }
+            catch
+            {
+                network.Dispose();
+                throw;
+            }
+        }
+        return network;
+    }
+
+    /// <summary>
+    /// A classifier on the ImageNet-trained <see cref="NetworkArchitecture.CntkResNet18"/> with a new head for the
+    /// classes, taking 224×224 colour input normalised as the backbone was trained (see
+    /// <see cref="InputNormalization.BgrMeanImage"/>). Images of another size are resized when read, and grey
+    /// images repeated into three channels.
+    /// </summary>
+    /// <exception cref="ArgumentException">Fewer than two classes, or a class named twice.</exception>
+    /// <exception cref="FileNotFoundException">A pretrained model file is missing.</exception>
+    /// <exception cref="InvalidDataException">A pretrained model file is not the expected model.</exception>
+    public static DlClassifier CreatePretrainedClassifier(IReadOnlyList<string> classNames,
+        DlClassifierParam? parameters = null)
+    {
+        CheckClassNames(classNames);
+        parameters ??= new DlClassifierParam();
+        float[] meanImage = CntkResNet18Weights.MeanImage();
+        int size = CntkResNet18Weights.InputSize;
+        nn.Module<Tensor, Tensor> network = Create(NetworkArchitecture.CntkResNet18, 3, size, size, classNames.Count,
+            parameters.Seed, pretrained: true);
+        return new DlClassifier(NetworkArchitecture.CntkResNet18, classNames, size, size, 3, parameters, network)
+        {
+            PretrainedWeights = CntkResNet18Weights.Source,
+            Normalization = InputNormalization.BgrMeanImage,
+            MeanImage = meanImage,
+        };
     }
 
     /// <summary>A new, untrained classifier.</summary>
     /// <exception cref="ArgumentException">The classes or the image size do not fit the architecture.</exception>
     public static DlClassifier CreateClassifier(NetworkArchitecture architecture, IReadOnlyList<string> classNames,
         int width, int height, int channels, DlClassifierParam? parameters = null)
+    {
+        CheckClassNames(classNames);
+        if (channels is not (1 or 3))
+        {
+            throw new ArgumentOutOfRangeException(nameof(channels), channels,
+                "Images must have 1 (grey) or 3 (colour) channels.");
+        }
+        int size = CntkResNet18Weights.InputSize;
+        if (architecture == NetworkArchitecture.CntkResNet18 && (width, height, channels) != (size, size, 3))
+        {
+            throw new ArgumentException(
+                $"{architecture} takes {size}×{size} colour images, not {width}×{height}×{channels}; images of " +
+                "another size are resized when read, and grey ones repeated into three channels.", nameof(width));
+        }
+        parameters ??= new DlClassifierParam();
+        nn.Module<Tensor, Tensor> network =
+            Create(architecture, channels, width, height, classNames.Count, parameters.Seed);
+        return new DlClassifier(architecture, classNames, width, height, channels, parameters, network);
+    }
+
+    private static void CheckClassNames(IReadOnlyList<string> classNames)
     {
         if (classNames.Count < 2)
         {
@@ -41,15 +111,6 @@ public static class NetworkFactory
         {
             throw new ArgumentException($"The class name '{duplicate}' is given more than once.", nameof(classNames));
         }
-        if (channels is not (1 or 3))
-        {
-            throw new ArgumentOutOfRangeException(nameof(channels), channels,
-                "Images must have 1 (grey) or 3 (colour) channels.");
-        }
-        parameters ??= new DlClassifierParam();
-        nn.Module<Tensor, Tensor> network =
-            Create(architecture, channels, width, height, classNames.Count, parameters.Seed);
-        return new DlClassifier(architecture, classNames, width, height, channels, parameters, network);
     }
 
     /// <summary>The most common image size and channel count of a data set, which a new classifier takes.</summary>

@@ -1,7 +1,9 @@
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DlClassifier.Engine.Data;
 using DlClassifier.Engine.IO;
 using DlClassifier.Engine.Models;
 using DlClassifier.Engine.Training;
@@ -23,14 +25,19 @@ public sealed class ClassifierFileException : IOException
 
 /// <summary>
 /// Saves and loads a classifier as one file: a zip container holding <c>manifest.json</c> (format version,
-/// classes, input size, normalisation, architecture, hyperparameters, history) and <c>weights.bin</c>
-/// (TorchSharp's module format). Writes go to a temporary file that is then renamed over the target, so a
-/// reader never sees a half-written classifier and a failed write leaves the old file intact.
+/// classes, input size, normalisation, architecture, hyperparameters, history), <c>weights.bin</c>
+/// (TorchSharp's module format) and, for a classifier whose input has a mean image subtracted,
+/// <c>mean-image.bin</c> (its floats, little-endian). Writes go to a temporary file that is then renamed over the
+/// target, so a reader never sees a half-written classifier and a failed write leaves the old file intact.
 /// </summary>
 public static class ClassifierFile
 {
-    /// <summary>The format this engine writes; files of a newer format are refused.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// The format this engine writes; files of a newer format are refused. Version 2 added the pretrained
+    /// weights' source, the input normalisation and the mean image; version 1 files load as classifiers trained
+    /// from scratch with per-channel statistics, which is all that version could hold.
+    /// </summary>
+    public const int FormatVersion = 2;
 
     public const string FormatName = "DlClassifier";
 
@@ -41,6 +48,8 @@ public static class ClassifierFile
     private const string OptimizerEntry = "optimizer.bin";
 
     private const string ResumeWeightsEntry = "resume-weights.bin";
+
+    private const string MeanImageEntry = "mean-image.bin";
 
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -76,6 +85,13 @@ public static class ClassifierFile
     {
         ClassifierManifest manifest = ClassifierManifest.From(classifier);
         manifest.WeightsSha256 = Convert.ToHexString(SHA256.HashData(weights));
+        byte[]? meanImage = classifier.MeanImage is null
+            ? null
+            : MemoryMarshal.AsBytes(classifier.MeanImage.AsSpan()).ToArray();
+        if (meanImage is not null)
+        {
+            manifest.MeanImageSha256 = Convert.ToHexString(SHA256.HashData(meanImage));
+        }
         if (resume is not null)
         {
             manifest.Resume = new ResumeManifest
@@ -83,6 +99,7 @@ public static class ClassifierFile
                 Solver = resume.Solver, EvaluationsWithoutGain = resume.EvaluationsWithoutGain,
                 WeightsSha256 = Convert.ToHexString(SHA256.HashData(resume.Weights)),
                 OptimizerSha256 = Convert.ToHexString(SHA256.HashData(resume.Optimizer)),
+                TransferMode = resume.TransferMode,
             };
         }
 
@@ -97,6 +114,10 @@ public static class ClassifierFile
             // Float weights barely compress (deflate made them larger), so they are stored as they are; the
             // manifest's hash of them catches damage that a stored entry would otherwise let through.
             WriteEntry(zip, WeightsEntry, weights);
+            if (meanImage is not null)
+            {
+                WriteEntry(zip, MeanImageEntry, meanImage);
+            }
             if (resume is not null)
             {
                 WriteEntry(zip, ResumeWeightsEntry, resume.Weights);
@@ -160,12 +181,16 @@ public static class ClassifierFile
                 classifier.Network.load(reader, strict: true);
                 classifier.Network.eval();
                 manifest.ApplyTo(classifier);
+                if (manifest.Normalization == InputNormalization.BgrMeanImage)
+                {
+                    classifier.MeanImage = ReadMeanImage(zip, manifest, fullPath);
+                }
                 if (manifest.Resume is { } resume)
                 {
                     classifier.Resume = new ResumeState(
                         ReadEntry(zip, ResumeWeightsEntry, resume.WeightsSha256, fullPath),
                         ReadEntry(zip, OptimizerEntry, resume.OptimizerSha256, fullPath),
-                        resume.Solver, resume.EvaluationsWithoutGain);
+                        resume.Solver, resume.EvaluationsWithoutGain, resume.TransferMode);
                 }
                 return classifier;
             }
@@ -181,6 +206,24 @@ public static class ClassifierFile
         {
             throw new ClassifierFileException(fullPath, e.Message, e);
         }
+    }
+
+    /// <summary>The file's mean image, checked against its hash and size, and that every value is finite.</summary>
+    private static float[] ReadMeanImage(ZipArchive zip, ClassifierManifest manifest, string path)
+    {
+        if (manifest.MeanImageSha256 is null)
+        {
+            throw new ClassifierFileException(path, $"its manifest gives no hash of {MeanImageEntry}.");
+        }
+        byte[] bytes = ReadEntry(zip, MeanImageEntry, manifest.MeanImageSha256, path);
+        long expected = 4L * manifest.ImageChannels * manifest.ImageHeight * manifest.ImageWidth;
+        float[] values = MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+        if (bytes.Length != expected || !values.All(float.IsFinite))
+        {
+            throw new ClassifierFileException(path,
+                $"its {MeanImageEntry} must hold {expected / 4} finite floats, one per input value.");
+        }
+        return values;
     }
 
     private static ClassifierManifest ReadManifest(ZipArchive zip, string path)
@@ -219,8 +262,19 @@ public static class ClassifierFile
                 $"its manifest's Temperature must be a positive finite number, not {manifest.Temperature}.");
         }
 
+        if (manifest.Normalization == InputNormalization.BgrMeanImage && manifest.ImageChannels != 3)
+        {
+            throw new ClassifierFileException(path,
+                $"its manifest subtracts a colour mean image from {manifest.ImageChannels}-channel input.");
+        }
+
         // Hyperparameters the cmdlets never write would otherwise load and then break the next training.
         manifest.Parameters?.Validate();
+        if (manifest.Parameters?.TransferMode == TransferMode.HeadOnly && manifest.PretrainedWeights is null)
+        {
+            throw new ClassifierFileException(path,
+                "its manifest sets TransferMode HeadOnly for a network without pretrained weights.");
+        }
         return manifest;
     }
 
@@ -257,8 +311,23 @@ internal sealed class ClassifierManifest
 
     public int ImageChannels { get; set; }
 
-    /// <summary>How pixels become network input: value/255, then (value − mean)/std per channel.</summary>
-    public string Preprocessing { get; set; } = "rgb-or-grey/255, exif-oriented, stretched to size, (x-mean)/std";
+    /// <summary>How pixels become network input, in words for a reader of the file; see Normalization.</summary>
+    public string Preprocessing { get; set; } = ChannelStatisticsText;
+
+    /// <summary>How pixels become network input. Version 1 files have none and load with ChannelStatistics.</summary>
+    public InputNormalization Normalization { get; set; } = InputNormalization.ChannelStatistics;
+
+    /// <summary>Where the starting weights came from (such as ImageNet); null when drawn at random.</summary>
+    public string? PretrainedWeights { get; set; }
+
+    /// <summary>The SHA-256 of mean-image.bin (hexadecimal), present when Normalization is BgrMeanImage.</summary>
+    public string? MeanImageSha256 { get; set; }
+
+    private const string ChannelStatisticsText =
+        "rgb-or-grey/255, exif-oriented, stretched to size, (x-mean)/std";
+
+    private const string MeanImageText =
+        "rgb/255 (grey repeated), exif-oriented, stretched to size, reordered to bgr, x*255 - mean-image.bin";
 
     public float[]? NormalizationMean { get; set; }
 
@@ -280,6 +349,11 @@ internal sealed class ClassifierManifest
     /// </summary>
     public double Temperature { get; set; } = 1;
 
+    /// <summary>
+    /// The PyTorch weight file the starting weights came from; files without it started from drawn weights.
+    /// </summary>
+    public PretrainedWeights? Pretrained { get; set; }
+
     /// <summary>The SHA-256 of weights.bin (hexadecimal), checked on load.</summary>
     public string? WeightsSha256 { get; set; }
 
@@ -293,6 +367,11 @@ internal sealed class ClassifierManifest
         ImageWidth = classifier.ImageWidth,
         ImageHeight = classifier.ImageHeight,
         ImageChannels = classifier.ImageChannels,
+        Normalization = classifier.Normalization,
+        Preprocessing = classifier.Normalization == InputNormalization.BgrMeanImage
+            ? MeanImageText
+            : ChannelStatisticsText,
+        PretrainedWeights = classifier.PretrainedWeights,
         NormalizationMean = classifier.NormalizationMean,
         NormalizationStd = classifier.NormalizationStd,
         Parameters = classifier.Parameters,
@@ -301,10 +380,13 @@ internal sealed class ClassifierManifest
         BestValidationError = classifier.BestValidationError,
         TestEvaluatedAt = classifier.TestEvaluatedAt,
         Temperature = classifier.Temperature,
+        Pretrained = classifier.Pretrained,
     };
 
     public void ApplyTo(DlClassifier classifier)
     {
+        classifier.PretrainedWeights = PretrainedWeights;
+        classifier.Normalization = Normalization;
         classifier.NormalizationMean = NormalizationMean;
         classifier.NormalizationStd = NormalizationStd;
         classifier.History.AddRange(History);
@@ -312,6 +394,7 @@ internal sealed class ClassifierManifest
         classifier.BestValidationError = BestValidationError;
         classifier.TestEvaluatedAt = TestEvaluatedAt;
         classifier.SetTemperature(Temperature);
+        classifier.Pretrained = Pretrained;
     }
 }
 
@@ -327,4 +410,7 @@ internal sealed class ResumeManifest
 
     /// <summary>The SHA-256 of optimizer.bin, TorchSharp's optimiser state (not PyTorch's format).</summary>
     public string? OptimizerSha256 { get; set; }
+
+    /// <summary>Which parameters the optimiser state covers; files before version 2 have FineTune.</summary>
+    public TransferMode TransferMode { get; set; } = TransferMode.FineTune;
 }

@@ -28,6 +28,24 @@ public enum LearningRateSchedule
     Cosine,
 }
 
+/// <summary>Which layers of a pretrained network a training changes.</summary>
+public enum TransferMode
+{
+    /// <summary>
+    /// Every layer trains; the pretrained backbone at <see cref="DlClassifierParam.BackboneLearningRateFactor"/>
+    /// times the learning rate, the new head at the full rate. Augmentation applies. Networks without pretrained
+    /// weights always train this way, every layer at the full rate.
+    /// </summary>
+    FineTune,
+
+    /// <summary>
+    /// Only the head trains. The backbone's features are computed once per image before the first epoch, so
+    /// an epoch costs almost nothing, but no augmentation applies: each image is seen as it is. The backbone's
+    /// weights stay exactly as they were.
+    /// </summary>
+    HeadOnly,
+}
+
 /// <summary>
 /// The random changes without an amount that are made to training images, drawn anew for every image in every
 /// epoch. The changes with an amount (<see cref="DlClassifierParam.RotationRange"/>,
@@ -170,6 +188,19 @@ public sealed class DlClassifierParam
     /// </summary>
     public int CacheMegabytes { get; set; } = 2048;
 
+    /// <summary>
+    /// For a pretrained classifier: FineTune (the default) adapts every layer and reaches the lower error given
+    /// the time; HeadOnly trains in seconds on the CPU.
+    /// </summary>
+    public TransferMode TransferMode { get; set; } = TransferMode.FineTune;
+
+    /// <summary>
+    /// The learning rate of a pretrained backbone under <see cref="TransferMode.FineTune"/>, as a factor of
+    /// <see cref="LearningRate"/>. 0.1 moves the ImageNet features gently while the new head learns at the full
+    /// rate; no effect on networks without pretrained weights.
+    /// </summary>
+    public double BackboneLearningRateFactor { get; set; } = 0.1;
+
     public DlClassifierParam Clone()
     {
         var copy = (DlClassifierParam)MemberwiseClone();
@@ -209,6 +240,9 @@ public sealed class DlClassifierParam
             "must be from 0 to 1");
         Require(EvaluationInterval >= 1, nameof(EvaluationInterval), EvaluationInterval, "must be at least 1");
         Require(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "must be at least 0");
+        Require(Enum.IsDefined(TransferMode), nameof(TransferMode), TransferMode, "must be FineTune or HeadOnly");
+        Require(BackboneLearningRateFactor is > 0 and <= 1, nameof(BackboneLearningRateFactor),
+            BackboneLearningRateFactor, "must be above 0 and at most 1");
         Require(Threads >= 0, nameof(Threads), Threads, "must be at least 0 (0 = one per processor)");
         Require(CacheMegabytes >= 0, nameof(CacheMegabytes), CacheMegabytes, "must be at least 0 (0 = no cache)");
         Require(Devices.DeviceManager.IsValidRequest(Device), nameof(Device), Device,

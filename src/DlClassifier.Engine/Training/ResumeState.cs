@@ -11,12 +11,14 @@ namespace DlClassifier.Engine.Training;
 /// </summary>
 internal sealed class ResumeState
 {
-    public ResumeState(byte[] weights, byte[] optimizer, Solver solver, int evaluationsWithoutGain)
+    public ResumeState(byte[] weights, byte[] optimizer, Solver solver, int evaluationsWithoutGain,
+        TransferMode transferMode = TransferMode.FineTune)
     {
         Weights = weights;
         Optimizer = optimizer;
         Solver = solver;
         EvaluationsWithoutGain = evaluationsWithoutGain;
+        TransferMode = transferMode;
     }
 
     /// <summary>The network's state dictionary after the last completed epoch, in TorchSharp's module format.</summary>
@@ -27,13 +29,19 @@ internal sealed class ResumeState
 
     public Solver Solver { get; }
 
+    /// <summary>
+    /// Which parameters the optimiser state covers: the head alone (HeadOnly) or every layer (FineTune, and every
+    /// network without pretrained weights).
+    /// </summary>
+    public TransferMode TransferMode { get; }
+
     /// <summary>Evaluations since the validation error last improved, for early stopping.</summary>
     public int EvaluationsWithoutGain { get; }
 
     /// <summary>Serialises the network and optimiser as they are now.</summary>
     public static ResumeState Capture(nn.Module module, optim.Optimizer optimizer, Solver solver,
-        int evaluationsWithoutGain) =>
-        new(ModuleBytes(module), OptimizerBytes(optimizer), solver, evaluationsWithoutGain);
+        int evaluationsWithoutGain, TransferMode transferMode) =>
+        new(ModuleBytes(module), OptimizerBytes(optimizer), solver, evaluationsWithoutGain, transferMode);
 
     /// <summary>A module's state dictionary in TorchSharp's format.</summary>
     public static byte[] ModuleBytes(nn.Module module)

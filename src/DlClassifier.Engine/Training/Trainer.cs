@@ -116,11 +116,20 @@ public static class Trainer
         if (fresh)
         {
             // A first training starts from weights drawn from the classifier's seed, so the same seed gives the
-            // same classifier whatever was set between New-DlClassifier and now.
-            classifier.ReplaceNetwork(NetworkFactory.Create(classifier.Architecture, classifier.ImageChannels,
-                classifier.ImageWidth, classifier.ImageHeight, classifier.ClassNames.Length, parameters.Seed));
-            (classifier.NormalizationMean, classifier.NormalizationStd) = ChannelStatistics(training.ValueCounts,
-                classifier.ImageChannels);
+            // same classifier whatever was set between New-DlClassifier and now; a classifier on ImageNet weights
+            // starts from them again, with the head drawn from the seed. Weights read from a PyTorch file are
+            // kept: starting from them is why they were loaded.
+            if (classifier.Pretrained is null)
+            {
+                classifier.ReplaceNetwork(NetworkFactory.Create(classifier.Architecture, classifier.ImageChannels,
+                    classifier.ImageWidth, classifier.ImageHeight, classifier.ClassNames.Length, parameters.Seed,
+                    classifier.IsPretrained));
+            }
+            if (classifier.Normalization == InputNormalization.ChannelStatistics)
+            {
+                (classifier.NormalizationMean, classifier.NormalizationStd) =
+                    ChannelStatistics(training.ValueCounts, classifier.ImageChannels);
+            }
         }
         else
         {
@@ -133,11 +142,19 @@ public static class Trainer
         }
         classifier.Network.to(device);
 
-        using optim.Optimizer optimizer = CreateOptimizer(classifier, parameters);
+        TransferMode transferMode = classifier.IsPretrained ? parameters.TransferMode : TransferMode.FineTune;
+        (optim.Optimizer optimizer, double[] rateFactors) = CreateOptimizer(classifier, parameters, transferMode);
+        using optim.Optimizer disposeOptimizer = optimizer;
         if (!fresh)
         {
-            ResumeOptimizer(classifier, parameters, resume, optimizer, device, firstEpoch, reporter);
+            ResumeOptimizer(classifier, parameters, resume, optimizer, device, firstEpoch, transferMode, reporter);
         }
+        using HeadFeatures? trainingFeatures = transferMode == TransferMode.HeadOnly
+            ? ComputeFeatures(classifier, training, device, "Computing training features", reporter, cancellation)
+            : null;
+        using HeadFeatures? validationFeatures = transferMode == TransferMode.HeadOnly
+            ? ComputeFeatures(classifier, validation, device, "Computing validation features", reporter, cancellation)
+            : null;
         var augmenter = new BatchAugmenter(classifier.ImageChannels, classifier.ImageHeight, classifier.ImageWidth,
             parameters);
         int[] trainingErrorSubset = FixedSubset(training.Count, options.TrainingErrorSampleLimit, parameters.Seed);
@@ -156,16 +173,20 @@ public static class Trainer
             {
                 var epochClock = Stopwatch.StartNew();
                 double learningRate = LearningRates.ForEpoch(parameters, epoch, lastEpoch);
+                int groupIndex = 0;
                 foreach (var group in optimizer.ParamGroups)
                 {
-                    group.LearningRate = learningRate;
+                    group.LearningRate = learningRate * rateFactors[groupIndex++];
                 }
 
                 // Dropout draws from libtorch's generator; seeding it per epoch makes a resumed epoch draw as the
                 // same epoch of an unbroken training would.
                 random.manual_seed(unchecked(parameters.Seed * 1_000_003L + epoch));
-                double loss = TrainEpoch(classifier, training, augmenter, optimizer, lossWeights, batchSize, device,
-                    parameters.Seed, epoch, firstEpoch, lastEpoch, clock, reporter, cancellation);
+                double loss = trainingFeatures is null
+                    ? TrainEpoch(classifier, training, augmenter, optimizer, lossWeights, batchSize, device,
+                        parameters.Seed, epoch, firstEpoch, lastEpoch, clock, reporter, cancellation)
+                    : TrainHeadEpoch(classifier, trainingFeatures, optimizer, lossWeights, batchSize, device,
+                        parameters.Seed, epoch, firstEpoch, lastEpoch, clock, reporter, cancellation);
                 epochsTrained++;
 
                 bool evaluate = (epoch - firstEpoch + 1) % parameters.EvaluationInterval == 0 || epoch == lastEpoch;
@@ -174,8 +195,19 @@ public static class Trainer
                 if (evaluate)
                 {
                     reporter.Progress(new ProgressUpdate(1, "Evaluating", $"Epoch {epoch}", 1, null));
-                    trainingError = Evaluate(classifier, training, trainingErrorSubset, device, cancellation).Error;
-                    (validationError, validationLoss) = Evaluate(classifier, validation, null, device, cancellation);
+                    if (trainingFeatures is null || validationFeatures is null)
+                    {
+                        trainingError = Evaluate(classifier, training, trainingErrorSubset, device, cancellation).Error;
+                        (validationError, validationLoss) =
+                            Evaluate(classifier, validation, null, device, cancellation);
+                    }
+                    else
+                    {
+                        trainingError = trainingFeatures.Evaluate(classifier.Explainable, trainingErrorSubset,
+                            device).Error;
+                        (validationError, validationLoss) =
+                            validationFeatures.Evaluate(classifier.Explainable, null, device);
+                    }
                     isBest = classifier.BestValidationError is null || validationError < classifier.BestValidationError;
                 }
 
@@ -203,7 +235,7 @@ public static class Trainer
                     evaluationsWithoutGain++;
                 }
                 classifier.Resume = ResumeState.Capture(classifier.Network, optimizer, parameters.Solver,
-                    evaluationsWithoutGain);
+                    evaluationsWithoutGain, transferMode);
                 if (isBest)
                 {
                     bestWeightBytes = classifier.Resume.Weights;
@@ -302,13 +334,19 @@ public static class Trainer
     /// optimiser (and will not match an unbroken one).
     /// </summary>
     private static void ResumeOptimizer(DlClassifier classifier, DlClassifierParam parameters, ResumeState? resume,
-        optim.Optimizer optimizer, Device device, int firstEpoch, IEngineReporter reporter)
+        optim.Optimizer optimizer, Device device, int firstEpoch, TransferMode transferMode, IEngineReporter reporter)
     {
         if (resume is null)
         {
             reporter.Warning($"The classifier holds no optimiser state (a file saved without it, or by an older " +
                              $"version); continuing at epoch {firstEpoch} from the weights of epoch " +
                              $"{classifier.BestEpoch} with a fresh optimiser.");
+            return;
+        }
+        if (resume.TransferMode != transferMode)
+        {
+            reporter.Warning($"The transfer mode changed from {resume.TransferMode} to {transferMode}; continuing at " +
+                             $"epoch {firstEpoch} with a fresh optimiser.");
             return;
         }
         if (resume.Solver != parameters.Solver)
@@ -391,14 +429,7 @@ public static class Trainer
             lossSum += value * batch.Length;
             seen += batch.Length;
 
-            int epochsDone = epoch - firstEpoch;
-            int epochCount = lastEpoch - firstEpoch + 1;
-            double fraction = (epochsDone + (b + 1.0) / batches.Count) / epochCount;
-            TimeSpan remaining =
-                TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds * (1 - fraction) / Math.Max(fraction, 1e-6));
-            reporter.Progress(new ProgressUpdate(0, "Training", $"Epoch {epoch} of {lastEpoch}", fraction, remaining));
-            reporter.Progress(new ProgressUpdate(1, $"Epoch {epoch}",
-                $"Batch {b + 1} of {batches.Count}, loss {lossSum / seen:F4}", (b + 1.0) / batches.Count, null));
+            ReportBatch(reporter, clock, epoch, firstEpoch, lastEpoch, b, batches.Count, lossSum / seen);
             b++;
         }
         return lossSum / seen;
@@ -464,14 +495,95 @@ public static class Trainer
         return all[..limit].OrderBy(i => i).ToArray();
     }
 
-    private static optim.Optimizer CreateOptimizer(DlClassifier classifier, DlClassifierParam parameters) =>
-        parameters.Solver switch
+    /// <summary>
+    /// The optimiser, and for each of its parameter groups the factor of the learning rate it trains at. A network
+    /// without pretrained weights has one group at the full rate. A pretrained one trains its head alone
+    /// (HeadOnly), or its backbone at <see cref="DlClassifierParam.BackboneLearningRateFactor"/> and its head at the
+    /// full rate (FineTune).
+    /// </summary>
+    private static (optim.Optimizer Optimizer, double[] RateFactors) CreateOptimizer(DlClassifier classifier,
+        DlClassifierParam parameters, TransferMode transferMode)
+    {
+        var groups = new List<(IEnumerable<TorchSharp.Modules.Parameter> Parameters, double Factor)>();
+        if (classifier.IsPretrained && classifier.Network is ResNet network)
         {
-            Solver.Adam => optim.AdamW(classifier.Network.parameters(), lr: parameters.LearningRate,
-                weight_decay: parameters.WeightPrior),
-            _ => optim.SGD(classifier.Network.parameters(), parameters.LearningRate, momentum: parameters.Momentum,
-                weight_decay: parameters.WeightPrior),
+            if (transferMode == TransferMode.FineTune)
+            {
+                groups.Add((network.BackboneParameters(), parameters.BackboneLearningRateFactor));
+            }
+            groups.Add((network.HeadParameters(), 1));
+        }
+        else
+        {
+            groups.Add((classifier.Network.parameters(), 1));
+        }
+        double rate = parameters.LearningRate;
+        optim.Optimizer optimizer = parameters.Solver switch
+        {
+            Solver.Adam => optim.AdamW(groups.Select(g => new TorchSharp.Modules.AdamW.ParamGroup(g.Parameters,
+                    rate * g.Factor, weight_decay: parameters.WeightPrior)),
+                lr: rate, weight_decay: parameters.WeightPrior),
+            _ => optim.SGD(groups.Select(g => new TorchSharp.Modules.SGD.ParamGroup(g.Parameters, rate * g.Factor,
+                    momentum: parameters.Momentum, weight_decay: parameters.WeightPrior)),
+                rate, momentum: parameters.Momentum, weight_decay: parameters.WeightPrior),
         };
+        return (optimizer, groups.Select(g => g.Factor).ToArray());
+    }
+
+    /// <summary>
+    /// The frozen backbone's features of every image, for HeadOnly training; the backbone runs once per image.
+    /// </summary>
+    private static HeadFeatures ComputeFeatures(DlClassifier classifier, ImageCache images, Device device,
+        string activity, IEngineReporter reporter, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        HeadFeatures features = HeadFeatures.Compute(classifier, (ResNet)classifier.Network, images, device,
+            activity, reporter, cancellation);
+        reporter.Verbose($"{activity}: ran the backbone once over {images.Count} images in " +
+                         $"{clock.Elapsed.TotalSeconds:F1} s. HeadOnly trains the head alone on these features; " +
+                         "no augmentation applies.");
+        return features;
+    }
+
+    private static double TrainHeadEpoch(DlClassifier classifier, HeadFeatures features, optim.Optimizer optimizer,
+        Tensor? lossWeights, int batchSize, Device device, int seed, int epoch, int firstEpoch, int lastEpoch,
+        Stopwatch clock, IEngineReporter reporter, CancellationToken cancellation)
+    {
+        // The same generator and batches as an epoch over the images, so that the two modes shuffle alike.
+        var random = new Random(unchecked(seed * 7919 + epoch));
+        int[] order = Enumerable.Range(0, features.Count).ToArray();
+        random.Shuffle(order);
+        List<int[]> batches = Batches(order, batchSize);
+        classifier.Network.eval();
+        double lossSum = 0;
+        int seen = 0;
+        return features.TrainEpoch(classifier.Explainable, batches, optimizer, lossWeights, device, (b, value) =>
+        {
+            if (!double.IsFinite(value))
+            {
+                throw new InvalidOperationException(
+                    $"The training loss became {value} in epoch {epoch}. " +
+                    "Lower the learning rate (Set-DlClassifierParam).");
+            }
+            classifier.CountBatches(classifier.LastTrainingBatches + 1);
+            lossSum += value * batches[b].Length;
+            seen += batches[b].Length;
+            ReportBatch(reporter, clock, epoch, firstEpoch, lastEpoch, b, batches.Count, lossSum / seen);
+        }, cancellation);
+    }
+
+    private static void ReportBatch(IEngineReporter reporter, Stopwatch clock, int epoch, int firstEpoch,
+        int lastEpoch, int batch, int batchCount, double meanLoss)
+    {
+        int epochsDone = epoch - firstEpoch;
+        int epochCount = lastEpoch - firstEpoch + 1;
+        double fraction = (epochsDone + (batch + 1.0) / batchCount) / epochCount;
+        TimeSpan remaining =
+            TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds * (1 - fraction) / Math.Max(fraction, 1e-6));
+        reporter.Progress(new ProgressUpdate(0, "Training", $"Epoch {epoch} of {lastEpoch}", fraction, remaining));
+        reporter.Progress(new ProgressUpdate(1, $"Epoch {epoch}",
+            $"Batch {batch + 1} of {batchCount}, loss {meanLoss:F4}", (batch + 1.0) / batchCount, null));
+    }
 
     /// <summary>
     /// Per-channel mean and standard deviation of the training images, for input normalisation, from how often

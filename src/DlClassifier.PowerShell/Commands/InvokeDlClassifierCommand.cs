@@ -47,7 +47,7 @@ public sealed class InvokeDlClassifierCommand : DlCmdlet
 
     protected override void BeginProcessing()
     {
-        if (!Classifier.IsTrained)
+        if (Classifier.PredictsAtRandom)
         {
             WriteWarning("The classifier has not been trained; its predictions are random. " +
                          "Train it with Start-DlTraining.");

@@ -1,18 +1,25 @@
 using System.Management.Automation;
 using DlClassifier.Engine.Data;
 using DlClassifier.Engine.Models;
+using DlClassifier.Engine.Persistence;
 using DlClassifier.PowerShell.Infrastructure;
 using Classifier = DlClassifier.Engine.DlClassifier;
 
 namespace DlClassifier.PowerShell.Commands;
 
-/// <summary>Creates an untrained classifier for the classes and image size of a data set.</summary>
-[Cmdlet(VerbsCommon.New, "DlClassifier", DefaultParameterSetName = DataSetSet)]
+/// <summary>
+/// Creates an untrained classifier for the classes and image size of a data set, or one on an ImageNet-trained
+/// backbone (-Pretrained).
+/// </summary>
+// ClassName is the default set so that -ClassName alone resolves to it and asks for the input size, rather than
+// being ambiguous with the pretrained set; a data set, by position or pipeline, still selects DataSet.
+[Cmdlet(VerbsCommon.New, "DlClassifier", DefaultParameterSetName = ClassNameSet)]
 [OutputType(typeof(Classifier))]
 public sealed class NewDlClassifierCommand : DlCmdlet
 {
     private const string DataSetSet = "DataSet";
     private const string ClassNameSet = "ClassName";
+    private const string PretrainedClassNameSet = "PretrainedClassName";
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = DataSetSet, ValueFromPipeline = true)]
     [ValidateNotNull]
@@ -20,11 +27,18 @@ public sealed class NewDlClassifierCommand : DlCmdlet
 
     /// <summary>The class names, in the order of the network's outputs.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ClassNameSet)]
+    [Parameter(Mandatory = true, ParameterSetName = PretrainedClassNameSet)]
     [ValidateNotNullOrEmpty]
     public string[] ClassName { get; set; } = Array.Empty<string>();
 
+    /// <summary>CompactCnn unless given; CntkResNet18 with -Pretrained.</summary>
     [Parameter]
     public NetworkArchitecture Architecture { get; set; } = NetworkArchitecture.CompactCnn;
+
+    /// <summary>Start from ImageNet weights: a CntkResNet18 at 224×224×3 with a new head for the classes.</summary>
+    [Parameter(ParameterSetName = DataSetSet)]
+    [Parameter(Mandatory = true, ParameterSetName = PretrainedClassNameSet)]
+    public SwitchParameter Pretrained { get; set; }
 
     /// <summary>The network's input width; from the data set's most common size unless given.</summary>
     [Parameter(ParameterSetName = DataSetSet)]
@@ -43,8 +57,37 @@ public sealed class NewDlClassifierCommand : DlCmdlet
     [ValidateSet("1", "3")]
     public int ImageChannels { get; set; }
 
+    /// <summary>
+    /// PyTorch weights to start from: a safetensors file or a state dict saved by torch.save, taken literally
+    /// (no wildcards), relative to the current location.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? WeightPath { get; set; }
+
     protected override void ProcessRecord()
     {
+        Dictionary<string, object> bound = MyInvocation.BoundParameters;
+        NetworkArchitecture architecture = Architecture;
+        if (Pretrained)
+        {
+            if (WeightPath is not null)
+            {
+                Terminate(new ArgumentException(
+                    "-Pretrained starts from the ImageNet weights that come with the module, -WeightPath from a " +
+                    "PyTorch file of yours: give one of them."),
+                    ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument, WeightPath);
+            }
+            if (bound.ContainsKey(nameof(Architecture)) && Architecture != NetworkArchitecture.CntkResNet18)
+            {
+                Terminate(new ArgumentException(
+                    $"Pretrained weights exist for CntkResNet18 only, not {Architecture}. Leave out -Architecture, " +
+                    "or -Pretrained to train from random weights."),
+                    ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument, Architecture);
+            }
+            architecture = NetworkArchitecture.CntkResNet18;
+        }
+
         string[] classNames = ClassName;
         int width = ImageWidth, height = ImageHeight, channels = ImageChannels;
         if (ParameterSetName == DataSetSet)
@@ -55,21 +98,121 @@ public sealed class NewDlClassifierCommand : DlCmdlet
                     ErrorCategory.InvalidArgument, DataSet);
             }
             classNames = DataSet.ClassNames;
+        }
+        if (architecture == NetworkArchitecture.CntkResNet18)
+        {
+            // Its input size is fixed; images of any size are resized to it when read.
+            int size = CntkResNet18Weights.InputSize;
+            width = width > 0 ? width : size;
+            height = height > 0 ? height : size;
+            channels = channels > 0 ? channels : 3;
+        }
+        else if (ParameterSetName == DataSetSet)
+        {
             ImageShape common = NetworkFactory.MostCommonShape(DataSet);
             width = width > 0 ? width : common.Width;
             height = height > 0 ? height : common.Height;
             channels = channels > 0 ? channels : common.Channels;
         }
+        Classifier classifier = Create(architecture, classNames, width, height, channels);
+        WriteVerbose($"Created a {architecture}" +
+                     (classifier.IsPretrained ? $" with {classifier.PretrainedWeights} weights" : "") +
+                     $" for {classNames.Length} classes at {width}×{height}×{channels} with " +
+                     $"{classifier.ParameterCount:N0} parameters.");
+        if (ParameterSetName == DataSetSet && classifier.Architecture == NetworkArchitecture.CntkResNet18)
+        {
+            ImageShape common = NetworkFactory.MostCommonShape(DataSet);
+            if ((common.Width, common.Height, common.Channels) != (width, height, channels))
+            {
+                WriteVerbose($"The images, mostly {common.Width}×{common.Height}×{common.Channels}, are resized to " +
+                             $"{width}×{height}" + (common.Channels == 1 ? " and repeated into three channels" : "") +
+                             " when read.");
+            }
+        }
+        if (WeightPath is not null)
+        {
+            LoadWeights(classifier, ResolveOutputPath(WeightPath));
+        }
+        WriteObject(classifier);
+    }
+
+    private Classifier Create(NetworkArchitecture architecture, string[] classNames, int width, int height,
+        int channels)
+    {
         try
         {
-            Classifier classifier = NetworkFactory.CreateClassifier(Architecture, classNames, width, height, channels);
-            WriteVerbose($"Created a {Architecture} for {classNames.Length} classes at {width}×{height}×{channels} " +
-                         $"with {classifier.ParameterCount:N0} parameters.");
-            WriteObject(classifier);
+            if (!Pretrained)
+            {
+                return NetworkFactory.CreateClassifier(architecture, classNames, width, height, channels);
+            }
+            int size = CntkResNet18Weights.InputSize;
+            if ((width, height, channels) != (size, size, 3))
+            {
+                throw new ArgumentException($"The pretrained network takes {size}×{size}×3 input, not " +
+                    $"{width}×{height}×{channels}; leave out the size, and images are resized when read.");
+            }
+            return NetworkFactory.CreatePretrainedClassifier(classNames);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException)
         {
-            Terminate(e, ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument, e.ParamName);
+            (string id, ErrorCategory category, object? target) = e switch
+            {
+                ArgumentException argument => (ErrorIds.ParameterInvalid, ErrorCategory.InvalidArgument,
+                    (object?)argument.ParamName),
+                FileNotFoundException missing => (ErrorIds.PretrainedModelUnavailable, ErrorCategory.ObjectNotFound,
+                    missing.FileName),
+                _ => (ErrorIds.PretrainedModelUnavailable, ErrorCategory.InvalidData, CntkResNet18Weights.BackbonePath),
+            };
+            Terminate(e, id, category, target);
+            throw;
+        }
+    }
+
+    private void LoadWeights(Classifier classifier, string path)
+    {
+        PretrainedWeights loaded;
+        try
+        {
+            loaded = PyTorchWeights.Load(classifier, path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            classifier.Dispose();
+            Terminate(new ItemNotFoundException($"Cannot find the weight file '{path}' because it does not exist.", e),
+                ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, path);
+            return;
+        }
+        catch (WeightMismatchException e)
+        {
+            classifier.Dispose();
+            Terminate(e, ErrorIds.WeightsMismatch, ErrorCategory.InvalidData, path);
+            return;
+        }
+        catch (WeightFileException e)
+        {
+            classifier.Dispose();
+            Terminate(e, ErrorIds.WeightFileInvalid, ErrorCategory.InvalidData, path);
+            return;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            classifier.Dispose();
+            Terminate(e, ErrorIds.WeightFileInvalid, ErrorCategory.ReadError, path);
+            return;
+        }
+
+        WriteVerbose($"Loaded {loaded.LoadedEntries} weight tensors from '{path}' ({loaded.Format}).");
+        if (loaded.SummedOverChannels is { } summed)
+        {
+            WriteVerbose($"Summed the file's colour kernels of {summed} over their three channels for grey input.");
+        }
+        if (loaded.KeptNew.Length > 0)
+        {
+            string reason = loaded.FileClassCount is { } fileClasses
+                ? $"the file's head has {fileClasses} outputs, this classifier {classifier.ClassNames.Length} classes"
+                : "the file has no classification head";
+            WriteVerbose($"Kept the drawn weights of the classification head ({string.Join(", ", loaded.KeptNew)}): " +
+                         $"{reason}.");
         }
     }
 }

@@ -45,7 +45,7 @@ public sealed class SetDlClassifierCalibrationCommand : DlCmdlet
             WriteVerbose("Set the temperature back to 1: probabilities are the network's own again.");
             return;
         }
-        if (!Classifier.IsTrained)
+        if (Classifier.PredictsAtRandom)
         {
             WriteWarning("The classifier has not been trained; calibrating random outputs means little.");
         }

@@ -132,6 +132,18 @@ public sealed class SetDlClassifierParamCommand : DlCmdlet
     [ValidateNotNull]
     public System.Collections.Hashtable ClassWeight { get; set; } = new();
 
+    /// <summary>
+    /// For a pretrained classifier: FineTune trains every layer, the backbone at BackboneLearningRateFactor times
+    /// the rate; HeadOnly trains the head alone on features computed once per image, without augmentation.
+    /// </summary>
+    [Parameter]
+    public TransferMode TransferMode { get; set; }
+
+    /// <summary>The backbone's learning rate under FineTune, as a factor of LearningRate.</summary>
+    [Parameter]
+    [ValidateRange(1e-6, 1.0)]
+    public double BackboneLearningRateFactor { get; set; }
+
     /// <summary>Write the classifier to the pipeline after changing it.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -180,6 +192,11 @@ public sealed class SetDlClassifierParamCommand : DlCmdlet
                 if (bound.ContainsKey(nameof(Threads))) p.Threads = Threads;
                 if (bound.ContainsKey(nameof(ClassWeighting))) p.ClassWeighting = ClassWeighting;
                 if (bound.ContainsKey(nameof(ClassWeight))) p.ClassWeight = ClassFactors();
+                if (bound.ContainsKey(nameof(TransferMode))) p.TransferMode = TransferMode;
+                if (bound.ContainsKey(nameof(BackboneLearningRateFactor)))
+                {
+                    p.BackboneLearningRateFactor = BackboneLearningRateFactor;
+                }
                 ClassWeights.Check(p, Classifier.ClassNames);
             });
         }
@@ -194,6 +211,11 @@ public sealed class SetDlClassifierParamCommand : DlCmdlet
             {
                 WriteWarning(warning);
             }
+        }
+        if (bound.ContainsKey(nameof(BackboneLearningRateFactor)) && !Classifier.IsPretrained)
+        {
+            WriteWarning("BackboneLearningRateFactor applies to pretrained classifiers only; this one trains every " +
+                         "layer at the full learning rate.");
         }
         if (PassThru)
         {

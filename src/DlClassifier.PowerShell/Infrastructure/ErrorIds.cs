@@ -20,5 +20,8 @@ internal static class ErrorIds
     public const string TrainingFailed = "TrainingFailed";
     public const string DeviceUnavailable = "DeviceUnavailable";
     public const string WriteFailed = "WriteFailed";
+    public const string WeightFileInvalid = "WeightFileInvalid";
+    public const string WeightsMismatch = "WeightsMismatch";
+    public const string PretrainedModelUnavailable = "PretrainedModelUnavailable";
     public const string ExportNotSupported = "ExportNotSupported";
 }

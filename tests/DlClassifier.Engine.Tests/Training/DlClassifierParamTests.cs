@@ -57,6 +57,10 @@ public sealed class DlClassifierParamTests
     [InlineData(nameof(DlClassifierParam.Device), "gpu")]
     [InlineData(nameof(DlClassifierParam.Device), "cuda:x")]
     [InlineData(nameof(DlClassifierParam.Device), "")]
+    [InlineData(nameof(DlClassifierParam.BackboneLearningRateFactor), 0.0)]
+    [InlineData(nameof(DlClassifierParam.BackboneLearningRateFactor), 1.01)]
+    [InlineData(nameof(DlClassifierParam.BackboneLearningRateFactor), double.NaN)]
+    [InlineData(nameof(DlClassifierParam.TransferMode), (TransferMode)7)]
     public void Validate_ValueOutOfRange_ThrowsNamingTheProperty(string property, object value)
     {
         var parameters = new DlClassifierParam();
@@ -88,6 +92,9 @@ public sealed class DlClassifierParamTests
     [InlineData(nameof(DlClassifierParam.Threads), 0)]
     [InlineData(nameof(DlClassifierParam.Device), "CUDA:1")]
     [InlineData(nameof(DlClassifierParam.Device), " cpu ")]
+    [InlineData(nameof(DlClassifierParam.BackboneLearningRateFactor), 1.0)]
+    [InlineData(nameof(DlClassifierParam.BackboneLearningRateFactor), 1e-6)]
+    [InlineData(nameof(DlClassifierParam.TransferMode), TransferMode.HeadOnly)]
     public void Validate_BoundaryValue_Passes(string property, object value)
     {
         var parameters = new DlClassifierParam();

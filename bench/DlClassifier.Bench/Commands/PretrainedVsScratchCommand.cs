@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Globalization;
+using DlClassifier.Engine.Data;
+using DlClassifier.Engine.Evaluation;
+using DlClassifier.Engine.Models;
+using DlClassifier.Engine.Training;
+using Classifier = DlClassifier.Engine.DlClassifier;
+
+namespace DlClassifier.Bench.Commands;
+
+/// <summary>
+/// Few images: the ImageNet-pretrained CntkResNet18 (head only and fine-tuned) against the networks trained from
+/// scratch (CompactCnn and ResNet18 with default parameters) on 500 Fashion-MNIST training images, 50 per class,
+/// each given the same wall-clock budget, over three seeds; the medians of the test accuracy are compared.
+/// </summary>
+/// <remarks>
+/// The 500 images are the first 50 of each class in the training file, split 80/20 (stratified, seed 42) into
+/// training and validation, which picks the best epoch. The test set is the first 200 of each class in the test
+/// file (2,000 images; <c>--test-per-class</c> changes it). A run trains with the default parameters except the
+/// epoch count: one calibration run of one epoch per network measures the fixed cost (reading images) and the
+/// time per epoch, and the runs then get as many epochs as fit in the budget (at most <c>--max-epochs</c>), so
+/// that the cosine schedule ends when the budget does. HeadOnly keeps its default 30 epochs, which cost seconds
+/// after the one pass of the backbone over the images. A run still going at the budget is stopped and keeps its
+/// best epoch. Test accuracy is measured after the budget and does not count against it.
+/// </remarks>
+internal sealed class PretrainedVsScratchCommand : IBenchCommand
+{
+    private const int TrainingPerClass = 50;
+
+    public string Name => "PretrainedVsScratch";
+
+    public string Summary => "pretrained CntkResNet18 against scratch networks on 500 Fashion-MNIST images, same time";
+
+    public int Run(BenchArgs args)
+    {
+        double budget = args.Int("budget", 120);
+        int maxEpochs = args.Int("max-epochs", 200);
+        int[] seeds = args.Text("seeds", "1,2,3").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))
+            .ToArray();
+        string[] only = args.Text("networks", "HeadOnly,CompactCnn,ResNet18,FineTune").Split(',');
+        int testPerClass = args.Int("test-per-class", 200);
+
+        FashionMnist.Load().WritePngs(BenchPaths.PngRoot);
+        DlDataSet dataSet = Subset(Path.Combine(BenchPaths.Output, $"pretrained-vs-scratch-{testPerClass}"),
+            testPerClass);
+        Console.WriteLine($"PretrainedVsScratch: {dataSet.TrainingCount} training, {dataSet.ValidationCount} " +
+                          $"validation, {dataSet.TestCount} test images; budget {budget} s per run, seeds " +
+                          $"{string.Join(",", seeds)}, {Environment.ProcessorCount} cores, load average " +
+                          $"{LoadAverage()} at start");
+
+        var medians = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (Contender contender in Contenders().Where(c => only.Contains(c.Name)))
+        {
+            int epochs = new DlClassifierParam().Epochs;
+            if (contender.Name == "HeadOnly")
+            {
+                Console.WriteLine($"{contender.Name}: {contender.Description}; the default {epochs} epochs, which " +
+                                  "take seconds once the features are computed");
+            }
+            else
+            {
+                (double fixedSeconds, double epochSeconds) = Calibrate(contender, dataSet);
+                epochs = (int)Math.Clamp(Math.Floor((budget - fixedSeconds) / epochSeconds), 1, maxEpochs);
+                Console.WriteLine($"{contender.Name}: {contender.Description}; calibration: " +
+                                  $"{Stats.F(fixedSeconds)} s fixed, {Stats.F(epochSeconds, 2)} s per epoch, so " +
+                                  $"{epochs} epochs");
+            }
+            var accuracies = new List<double>();
+            foreach (int seed in seeds)
+            {
+                (double accuracy, string line) = TrainAndTest(contender, dataSet, seed, epochs, budget);
+                accuracies.Add(accuracy);
+                Console.WriteLine($"  {contender.Name} seed {seed}: {line}");
+            }
+            medians[contender.Name] = Stats.Median(accuracies);
+            Console.WriteLine($"RESULT {contender.Name} median test accuracy " +
+                              $"{Stats.F(medians[contender.Name] * 100, 2)} % (runs: " +
+                              $"{string.Join(", ", accuracies.Select(a => Stats.F(a * 100, 2)))})");
+        }
+
+        string[] scratch = medians.Keys.Where(k => k is "CompactCnn" or "ResNet18").ToArray();
+        string[] pretrained = medians.Keys.Where(k => k is "HeadOnly" or "FineTune").ToArray();
+        if (scratch.Length > 0 && pretrained.Length > 0)
+        {
+            string bestScratch = scratch.MaxBy(k => medians[k])!;
+            string bestPretrained = pretrained.MaxBy(k => medians[k])!;
+            double gain = medians[bestPretrained] - medians[bestScratch];
+            double errorRatio = (1 - medians[bestPretrained]) / (1 - medians[bestScratch]);
+            Console.WriteLine($"RESULT best pretrained {bestPretrained} " +
+                              $"{Stats.F(medians[bestPretrained] * 100, 2)} % against best scratch {bestScratch} " +
+                              $"{Stats.F(medians[bestScratch] * 100, 2)} %: " +
+                              $"{(gain >= 0 ? "+" : "")}{Stats.F(gain * 100, 2)} points, test error ratio " +
+                              $"{Stats.F(errorRatio, 2)} (target: pretrained beats scratch, " +
+                              $"{(gain > 0 ? "met" : "missed")})");
+        }
+        Console.WriteLine($"load average {LoadAverage()} at the end");
+        return 0;
+    }
+
+    private static IEnumerable<Contender> Contenders()
+    {
+        yield return new Contender("HeadOnly", "CntkResNet18 with ImageNet weights, TransferMode HeadOnly",
+            (classes, parameters) =>
+            {
+                parameters.TransferMode = TransferMode.HeadOnly;
+                return NetworkFactory.CreatePretrainedClassifier(classes, parameters);
+            });
+        yield return new Contender("CompactCnn", "CompactCnn from scratch at 28×28×1",
+            (classes, parameters) => NetworkFactory.CreateClassifier(NetworkArchitecture.CompactCnn, classes, 28, 28,
+                1, parameters));
+        yield return new Contender("ResNet18", "ResNet18 from scratch at 32×32×1 (its smallest input)",
+            (classes, parameters) => NetworkFactory.CreateClassifier(NetworkArchitecture.ResNet18, classes, 32, 32, 1,
+                parameters));
+        yield return new Contender("FineTune", "CntkResNet18 with ImageNet weights, TransferMode FineTune",
+            NetworkFactory.CreatePretrainedClassifier);
+    }
+
+    /// <summary>One epoch on seed 0: the time before the first epoch and the time of the epoch itself.</summary>
+    private static (double Fixed, double Epoch) Calibrate(Contender contender, DlDataSet dataSet)
+    {
+        var parameters = new DlClassifierParam { Epochs = 1, Seed = 0 };
+        using Classifier classifier = contender.Create(dataSet.ClassNames, parameters);
+        var clock = Stopwatch.StartNew();
+        Trainer.Train(classifier, dataSet, null, null, CancellationToken.None);
+        double total = clock.Elapsed.TotalSeconds;
+        double epoch = classifier.History[0].Seconds;
+        return (Math.Max(0, total - epoch), Math.Max(epoch, 1e-3));
+    }
+
+    private static (double Accuracy, string Line) TrainAndTest(Contender contender, DlDataSet dataSet, int seed,
+        int epochs, double budget)
+    {
+        var parameters = new DlClassifierParam { Epochs = epochs, Seed = seed };
+        using Classifier classifier = contender.Create(dataSet.ClassNames, parameters);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(budget));
+        var clock = Stopwatch.StartNew();
+        string ending = "completed";
+        try
+        {
+            Trainer.Train(classifier, dataSet, null, null, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            ending = "stopped at the budget";
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+        if (!classifier.IsTrained)
+        {
+            return (double.NaN, $"no epoch finished within {budget} s");
+        }
+        DlEvaluation evaluation = Evaluator.Evaluate(classifier, dataSet, SampleSplit.Test, null,
+            CancellationToken.None);
+        return (evaluation.Accuracy,
+            $"test accuracy {Stats.F(evaluation.Accuracy * 100, 2)} %, {classifier.History.Count} epochs " +
+            $"({ending}) in {Stats.F(seconds)} s, best epoch {classifier.BestEpoch}, validation error " +
+            $"{Stats.F(classifier.BestValidationError!.Value * 100, 2)} %");
+    }
+
+    /// <summary>Copies the chosen PNGs into class folders of their own and imports them, split as documented.</summary>
+    private static DlDataSet Subset(string root, int testPerClass)
+    {
+        foreach ((string split, int perClass) in new[] { ("train", TrainingPerClass), ("test", testPerClass) })
+        {
+            for (int label = 0; label < FashionMnist.ClassNames.Length; label++)
+            {
+                string source = Path.Combine(BenchPaths.PngRoot, split, FashionMnist.ClassFolder(label));
+                string target = Path.Combine(root, split, FashionMnist.ClassNames[label]);
+                Directory.CreateDirectory(target);
+                foreach (string file in Directory.GetFiles(source, "*.png").Order(StringComparer.Ordinal)
+                             .Take(perClass))
+                {
+                    string copy = Path.Combine(target, Path.GetFileName(file));
+                    if (!File.Exists(copy))
+                    {
+                        File.Copy(file, copy);
+                    }
+                }
+            }
+        }
+        DlDataSet training = DataSetSplitter.Split(
+            DataSetImporter.ImportFolders(new[] { Path.Combine(root, "train") }), 80, 20, 42);
+        DlDataSet test = DataSetImporter.ImportFolders(new[] { Path.Combine(root, "test") });
+        return new DlDataSet(training.ClassNames,
+            training.Samples.Concat(test.Samples.Select(s => s.WithSplit(SampleSplit.Test))).ToArray());
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+
+    private sealed record Contender(string Name, string Description,
+        Func<IReadOnlyList<string>, DlClassifierParam, Classifier> Create);
+}

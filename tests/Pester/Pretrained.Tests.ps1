@@ -1,0 +1,153 @@
+Set-StrictMode -Version Latest
+
+BeforeAll {
+    Import-Module -Name (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module -Name (Get-DlModulePath) -Force -ErrorAction Stop
+    $NewCommand = 'DlClassifier.PowerShell.Commands.NewDlClassifierCommand'
+    $SetCommand = 'DlClassifier.PowerShell.Commands.SetDlClassifierParamCommand'
+}
+
+Describe 'New-DlClassifier -Pretrained' {
+    BeforeAll {
+        # 3 Trouser and 3 Bag images of the bundled Fashion-MNIST sample: 28x28 grey.
+        $Root = Copy-DlSampleImage -Destination "$TestDrive/fashion" -ClassName 'Trouser', 'Bag' -Count 3
+        $DataSet = Import-DlDataSet -Path $Root
+    }
+
+    Context 'parameters' {
+        It 'builds a CntkResNet18 with ImageNet weights at 224x224x3 from a data set of 28x28 grey images' {
+            $classifier = New-DlClassifier -DataSet $DataSet -Pretrained
+
+            $classifier.Architecture | Should -Be 'CntkResNet18'
+            $classifier.ClassNames | Should -Be @('Bag', 'Trouser')
+            '{0}x{1}x{2}' -f $classifier.ImageWidth, $classifier.ImageHeight, $classifier.ImageChannels |
+                Should -Be '224x224x3'
+            $classifier.PretrainedWeights | Should -BeLike 'ImageNet (Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0)'
+            $classifier.Normalization | Should -Be 'BgrMeanImage'
+            (Get-DlClassifierParam -Classifier $classifier).TransferMode | Should -Be 'FineTune'
+        }
+
+        It 'takes class names without an input size' {
+            $classifier = New-DlClassifier -ClassName 'ok', 'dent' -Pretrained
+
+            $classifier.ClassNames | Should -Be @('ok', 'dent')
+            $classifier.ImageWidth | Should -Be 224
+            $classifier.IsPretrained | Should -BeTrue
+        }
+
+        It 'says that the images are resized and repeated into three channels' {
+            $null = New-DlClassifier -DataSet $DataSet -Pretrained -Verbose 4>&1 |
+                Tee-Object -Variable records
+
+            $messages = @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+            $messages[1].Message | Should -Be ('The images, mostly 28×28×1, are resized to 224×224 and repeated ' +
+                'into three channels when read.')
+        }
+
+        It 'draws the weights at random for -Architecture CntkResNet18 without -Pretrained' {
+            $classifier = New-DlClassifier -DataSet $DataSet -Architecture CntkResNet18
+
+            $classifier.IsPretrained | Should -BeFalse
+            $classifier.Normalization | Should -Be 'ChannelStatistics'
+            $classifier.ImageWidth | Should -Be 224
+        }
+    }
+
+    Context 'errors' {
+        It 'refuses -Architecture <Architecture> with -Pretrained as ParameterInvalid' -TestCases @(
+            @{ Architecture = 'CompactCnn' }
+            @{ Architecture = 'ResNet18' }
+        ) {
+            { New-DlClassifier -DataSet $DataSet -Pretrained -Architecture $Architecture } |
+                Should -Throw -ErrorId "ParameterInvalid,$NewCommand"
+        }
+
+        It 'refuses an input size other than 224x224x3 with -Pretrained as ParameterInvalid' {
+            { New-DlClassifier -DataSet $DataSet -Pretrained -ImageWidth 100 } |
+                Should -Throw -ErrorId "ParameterInvalid,$NewCommand"
+            { New-DlClassifier -DataSet $DataSet -Pretrained -ImageChannels 1 } | Should -Throw '*224×224×3*'
+        }
+    }
+}
+
+Describe 'Set-DlClassifierParam transfer parameters' {
+    Context 'parameters' {
+        It 'sets the transfer mode and the backbone factor of a pretrained classifier' {
+            $classifier = New-DlClassifier -ClassName 'a', 'b' -Pretrained
+
+            Set-DlClassifierParam -Classifier $classifier -TransferMode HeadOnly -BackboneLearningRateFactor 0.5
+            $parameters = Get-DlClassifierParam -Classifier $classifier
+
+            $parameters.TransferMode | Should -Be 'HeadOnly'
+            $parameters.BackboneLearningRateFactor | Should -Be 0.5
+        }
+
+        It 'defaults to FineTune with the backbone at 0.1 of the learning rate' {
+            $parameters = Get-DlClassifierParam -Classifier (New-DlClassifier -ClassName 'a', 'b' -Pretrained)
+
+            $parameters.TransferMode | Should -Be 'FineTune'
+            $parameters.BackboneLearningRateFactor | Should -Be 0.1
+        }
+    }
+
+    Context 'errors' {
+        BeforeAll {
+            $Scratch = New-DlClassifier -ClassName 'a', 'b' -ImageWidth 16 -ImageHeight 16 -ImageChannels 1
+        }
+
+        It 'refuses HeadOnly for a classifier without pretrained weights as ParameterInvalid' {
+            { Set-DlClassifierParam -Classifier $Scratch -TransferMode HeadOnly } |
+                Should -Throw -ErrorId "ParameterInvalid,$SetCommand"
+            (Get-DlClassifierParam -Classifier $Scratch).TransferMode | Should -Be 'FineTune'
+        }
+
+        It 'refuses -BackboneLearningRateFactor <Value>' -TestCases @(
+            @{ Value = 0 }
+            @{ Value = 1.5 }
+        ) {
+            { Set-DlClassifierParam -Classifier $Scratch -BackboneLearningRateFactor $Value } |
+                Should -Throw -ErrorId "ParameterArgumentValidationError,$SetCommand"
+        }
+
+        It 'warns that the backbone factor has no effect without pretrained weights' {
+            Set-DlClassifierParam -Classifier $Scratch -BackboneLearningRateFactor 0.5 -WarningVariable warnings `
+                -WarningAction SilentlyContinue
+
+            $warnings | Should -HaveCount 1
+            "$warnings" | Should -BeLike '*pretrained classifiers only*'
+        }
+    }
+}
+
+Describe 'Training a pretrained classifier head only' {
+    BeforeAll {
+        $Root = Copy-DlSampleImage -Destination "$TestDrive/fashion" -ClassName 'Trouser', 'Bag' -Count 4
+        $DataSet = Import-DlDataSet -Path $Root | Split-DlDataSet -TrainingPercent 50 -ValidationPercent 50 -Seed 1
+        $Classifier = New-DlClassifier -DataSet $DataSet -Pretrained |
+            Set-DlClassifierParam -TransferMode HeadOnly -Epochs 2 -BatchSize 2 -Threads 2 -PassThru
+        $Training = $DataSet | Start-DlTraining -Classifier $Classifier
+        $Path = Join-Path $TestDrive 'pretrained.dlc'
+        $Loaded = $Classifier | Export-DlClassifier -Path $Path -PassThru | Import-DlClassifier
+        $Images = @(Get-ChildItem -LiteralPath $Root -Recurse -File -Filter *.png | Sort-Object -Property FullName |
+                Select-Object -First 2)
+    }
+
+    It 'trains two epochs' {
+        $Training.History | Should -HaveCount 2
+        $Classifier.IsTrained | Should -BeTrue
+    }
+
+    It 'predicts the same after export and import' {
+        $before = @($Images | Invoke-DlClassifier -Classifier $Classifier)
+        $after = @($Images | Invoke-DlClassifier -Classifier $Loaded)
+
+        $after.ClassName | Should -Be $before.ClassName
+        $after.Confidence | Should -Be $before.Confidence
+    }
+
+    It 'keeps the pretrained weights, the normalisation and the transfer mode in the file' {
+        $Loaded.PretrainedWeights | Should -Be $Classifier.PretrainedWeights
+        $Loaded.Normalization | Should -Be 'BgrMeanImage'
+        (Get-DlClassifierParam -Classifier $Loaded).TransferMode | Should -Be 'HeadOnly'
+    }
+}
