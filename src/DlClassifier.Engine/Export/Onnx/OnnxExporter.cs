@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using DlClassifier.Engine.Data;
 using DlClassifier.Engine.IO;
 using DlClassifier.Engine.Models;
 using Google.Protobuf;
@@ -14,10 +15,11 @@ namespace DlClassifier.Engine.Export.Onnx;
 /// </summary>
 /// <remarks>
 /// The graph: <c>image</c> (float, batch × channels × height × width, RGB or grey, 0..1) → Sub(mean) → Div(std)
-/// → the network in evaluation mode → <c>logits</c> (batch × classes) → Div(temperature) → Softmax →
-/// <c>probabilities</c>. The batch dimension is symbolic, so any batch size runs. Opset 17 and IR version 8
-/// (ONNX 1.12): every operator used is stable there, ONNX Runtime 1.32 runs it, and runtimes back to ONNX
-/// Runtime 1.12 can still load it. The model's metadata_props hold the class names, input size and preprocessing
+/// (or, for a mean-image classifier, Gather to BGR → Mul(255) → Sub(mean image)) → the network in evaluation
+/// mode → <c>logits</c> (batch × classes) → Div(temperature) → Softmax → <c>probabilities</c>. The batch
+/// dimension is symbolic, so any batch size runs. Opset 17 and IR version 8 (ONNX 1.12): every operator used is
+/// stable there, ONNX Runtime 1.32 runs it, and runtimes back to ONNX Runtime 1.12 can still load it. The
+/// model's metadata_props hold the class names, input size and preprocessing
 /// (see <see cref="MetadataKeys"/>).
 /// </remarks>
 public static class OnnxExporter
@@ -56,10 +58,14 @@ public static class OnnxExporter
         /// <summary>A sentence on how an image becomes the <c>image</c> input.</summary>
         public const string Preprocessing = "preprocessing";
 
-        /// <summary>The per-channel mean the graph subtracts, as a JSON array.</summary>
+        /// <summary>How the graph turns the input into the network's: ChannelStatistics or BgrMeanImage.</summary>
+        public const string Normalization = "normalization";
+
+        /// <summary>For ChannelStatistics: the per-channel mean the graph subtracts, as a JSON array.</summary>
         public const string NormalizationMean = "normalization_mean";
 
-        /// <summary>The per-channel deviation the graph divides by, as a JSON array.</summary>
+        /// <summary>For ChannelStatistics: the per-channel deviation the graph divides by, as a JSON array.
+        /// </summary>
         public const string NormalizationStd = "normalization_std";
 
         /// <summary>The temperature the graph divides the logits by before the softmax.</summary>
@@ -71,8 +77,11 @@ public static class OnnxExporter
     }
 
     /// <summary>The architectures that have an ONNX graph description.</summary>
-    public static IReadOnlyList<NetworkArchitecture> SupportedArchitectures { get; } =
-        new[] { NetworkArchitecture.CompactCnn, NetworkArchitecture.ResNet18 };
+    public static IReadOnlyList<NetworkArchitecture> SupportedArchitectures { get; } = new[]
+    {
+        NetworkArchitecture.CompactCnn, NetworkArchitecture.ResNet18, NetworkArchitecture.ResNet50,
+        NetworkArchitecture.MobileNetV2, NetworkArchitecture.CntkResNet18,
+    };
 
     /// <summary>Writes the classifier's ONNX model to <paramref name="path"/>, replacing it atomically.</summary>
     /// <exception cref="NotSupportedException">The classifier's architecture has no ONNX graph description.
@@ -101,16 +110,16 @@ public static class OnnxExporter
         builder.ReserveName(ProbabilitiesName);
         var input = new OnnxFeatureMap(InputName, classifier.ImageChannels, classifier.ImageHeight,
             classifier.ImageWidth);
-        (float[] mean, float[] std) = classifier.EffectiveNormalization();
 
         string logits;
         lock (classifier.Gate)
         {
-            OnnxFeatureMap normalized = OnnxLayers.Normalize(builder, input, mean, std, "normalize");
+            OnnxFeatureMap normalized = WriteNormalization(builder, input, classifier);
             logits = classifier.Network switch
             {
                 CompactCnn network => CompactCnnGraph.WriteLogits(builder, normalized, network),
                 ResNet network => ResNetGraph.WriteLogits(builder, normalized, network),
+                MobileNetV2 network => MobileNetV2Graph.WriteLogits(builder, normalized, network),
                 var network => throw new NotSupportedException(
                     $"The {classifier.Architecture} network ({network.GetType().Name}) has no ONNX graph description."),
             };
@@ -138,18 +147,31 @@ public static class OnnxExporter
             Graph = graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
-        foreach ((string key, string value) in Metadata(classifier, mean, std))
+        foreach ((string key, string value) in Metadata(classifier))
         {
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         }
         return model;
     }
 
+    /// <summary>The classifier's normalisation as the graph's first nodes.</summary>
+    private static OnnxFeatureMap WriteNormalization(OnnxGraphBuilder builder, OnnxFeatureMap input,
+        DlClassifier classifier)
+    {
+        if (classifier.Normalization == InputNormalization.BgrMeanImage)
+        {
+            float[] meanImage = classifier.MeanImage
+                ?? throw new InvalidOperationException("The classifier's mean image is missing.");
+            return OnnxLayers.BgrMeanImage(builder, input, meanImage, "normalize");
+        }
+        (float[] mean, float[] std) = classifier.EffectiveNormalization();
+        return OnnxLayers.Normalize(builder, input, mean, std, "normalize");
+    }
+
     private static string EngineVersion =>
         typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0";
 
-    private static IEnumerable<(string Key, string Value)> Metadata(DlClassifier classifier, float[] mean,
-        float[] std)
+    private static IEnumerable<(string Key, string Value)> Metadata(DlClassifier classifier)
     {
         string colour = classifier.ImageChannels == 1 ? "grey (luminance)" : "RGB";
         yield return (MetadataKeys.ClassNames, JsonSerializer.Serialize(classifier.ClassNames));
@@ -157,15 +179,28 @@ public static class OnnxExporter
         yield return (MetadataKeys.ImageWidth, Invariant(classifier.ImageWidth));
         yield return (MetadataKeys.ImageHeight, Invariant(classifier.ImageHeight));
         yield return (MetadataKeys.ImageChannels, Invariant(classifier.ImageChannels));
+        string normalization;
+        if (classifier.Normalization == InputNormalization.BgrMeanImage)
+        {
+            normalization = "reorders the channels to blue, green, red, multiplies by 255 and subtracts the " +
+                            "ImageNet mean image it holds (one value per channel and pixel)";
+        }
+        else
+        {
+            (float[] mean, float[] std) = classifier.EffectiveNormalization();
+            yield return (MetadataKeys.NormalizationMean, JsonSerializer.Serialize(mean));
+            yield return (MetadataKeys.NormalizationStd, JsonSerializer.Serialize(std));
+            normalization = $"subtracts {MetadataKeys.NormalizationMean} and divides by " +
+                            MetadataKeys.NormalizationStd;
+        }
+        yield return (MetadataKeys.Normalization, classifier.Normalization.ToString());
         yield return (MetadataKeys.Preprocessing,
             $"Input '{InputName}' is float32 N×{classifier.ImageChannels}×{classifier.ImageHeight}×" +
             $"{classifier.ImageWidth}, {colour}, pixel values divided by 255 (0..1), channel-planar. Before that " +
             "the image is turned upright by its EXIF orientation, transparency is composited over black, and it " +
             $"is stretched (aspect ratio not kept) to {classifier.ImageWidth}×{classifier.ImageHeight}. The graph " +
-            $"itself subtracts {MetadataKeys.NormalizationMean}, divides by {MetadataKeys.NormalizationStd}, and " +
-            $"gives '{ProbabilitiesName}' = softmax('{LogitsName}' / {MetadataKeys.Temperature}).");
-        yield return (MetadataKeys.NormalizationMean, JsonSerializer.Serialize(mean));
-        yield return (MetadataKeys.NormalizationStd, JsonSerializer.Serialize(std));
+            $"itself {normalization}, and gives '{ProbabilitiesName}' = softmax('{LogitsName}' / " +
+            $"{MetadataKeys.Temperature}).");
         yield return (MetadataKeys.Temperature, classifier.Temperature.ToString("R", CultureInfo.InvariantCulture));
         yield return (MetadataKeys.Producer, ProducerName);
         yield return (MetadataKeys.ProducerVersion, EngineVersion);
