@@ -26,6 +26,8 @@ internal sealed class OnnxExportCommand : IBenchCommand
             (NetworkArchitecture.CompactCnn, 28, 28, 1),
             (NetworkArchitecture.CompactCnn, 64, 64, 3),
             (NetworkArchitecture.ResNet18, 64, 64, 3),
+            (NetworkArchitecture.ResNet50, 64, 64, 3),
+            (NetworkArchitecture.MobileNetV2, 64, 64, 3),
         };
         Console.WriteLine($"OnnxExport: median of {rounds} writes per format, untrained classifiers of 10 classes");
         Console.WriteLine("architecture      input     parameters  native ms  onnx ms  native MB  onnx MB");
