@@ -73,7 +73,7 @@ Describe 'Export-DlClassifier' {
                 ConvertFrom-Json
 
             $manifest.Format | Should -Be 'DlClassifier'
-            $manifest.FormatVersion | Should -Be 1
+            $manifest.FormatVersion | Should -Be 2
             $manifest.ClassNames | Should -Be $Classifier.ClassNames
             $manifest.ImageWidth | Should -Be 16
             $manifest.ImageHeight | Should -Be 16
@@ -349,7 +349,7 @@ Describe 'Import-DlClassifier' {
             # that Set-DlClassifierParam or training would never produce.
             $edits = @{
                 'other-format'      = @('"Format": "DlClassifier"', '"Format": "Other"')
-                'newer'             = @('"FormatVersion": 1', '"FormatVersion": 99')
+                'newer'             = @('"FormatVersion": 2', '"FormatVersion": 99')
                 'wrong-weights'     = @('"bars",', '"bars", "dots",')
                 'bad-device'        = @('"Device": "auto"', '"Device": "gpu"')
                 'bad-batch-size'    = @('"BatchSize": 4', '"BatchSize": 0')

@@ -98,8 +98,9 @@ Describe 'New-DlClassifier -WeightPath' {
             $output = New-DlClassifier @Arguments -WeightPath $path -Verbose 4>&1
 
             $classifier = $output | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+            $verbose = $output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
             $classifier.Pretrained.KeptNew | Should -Be @('classifier.weight', 'classifier.bias')
-            $output.Message | Should -Contain ('Kept the drawn weights of the classification head ' +
+            $verbose.Message | Should -Contain ('Kept the drawn weights of the classification head ' +
                 '(classifier.weight, classifier.bias): the file''s head has 3 outputs, this classifier 2 classes.')
         }
 

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
+using DlClassifier.Engine.Data;
 using DlClassifier.Engine.Inference;
 using DlClassifier.Engine.IO;
 using DlClassifier.Engine.Persistence;
@@ -202,6 +203,31 @@ public sealed class ClassifierFileTests : IClassFixture<TrainedClassifierFixture
         ClassifierFileException error = AssertUnreadable(path);
 
         Assert.Contains("99", error.Message);
+    }
+
+    [Fact]
+    public void Load_VersionOneFile_LoadsAsTrainedFromScratchWithChannelStatistics()
+    {
+        string path = Path.Combine(folder.Path, "version1.dlc");
+        ClassifierFile.Save(trained.Classifier, path);
+        EditManifest(path, manifest =>
+        {
+            manifest["FormatVersion"] = 1;
+            manifest.Remove("Normalization");
+            manifest.Remove("PretrainedWeights");
+            manifest.Remove("MeanImageSha256");
+            manifest["Parameters"]!.AsObject().Remove("TransferMode");
+            manifest["Parameters"]!.AsObject().Remove("BackboneLearningRateFactor");
+        });
+
+        using DlClassifier loaded = ClassifierFile.Load(path);
+
+        Assert.Equal(InputNormalization.ChannelStatistics, loaded.Normalization);
+        Assert.False(loaded.IsPretrained);
+        Assert.Equal(TransferMode.FineTune, loaded.Parameters.TransferMode);
+        Assert.Equal(0.1, loaded.Parameters.BackboneLearningRateFactor);
+        string[] paths = trained.Images.AllPaths;
+        Assert.Equal(Probabilities(trained.Classifier, paths), Probabilities(loaded, paths));
     }
 
     [Fact]
