@@ -52,7 +52,13 @@ internal sealed class PretrainedVsScratchCommand : IBenchCommand
         foreach (Contender contender in Contenders().Where(c => only.Contains(c.Name)))
         {
             int epochs = new DlClassifierParam().Epochs;
-            if (contender.Name == "HeadOnly")
+            if (args.Has("epochs"))
+            {
+                // A calibration run of the fine-tuned network costs a whole epoch; a known epoch count skips it.
+                epochs = args.Int("epochs", epochs);
+                Console.WriteLine($"{contender.Name}: {contender.Description}; {epochs} epochs as given");
+            }
+            else if (contender.Name == "HeadOnly")
             {
                 Console.WriteLine($"{contender.Name}: {contender.Description}; the default {epochs} epochs, which " +
                                   "take seconds once the features are computed");
