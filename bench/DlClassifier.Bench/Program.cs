@@ -25,7 +25,8 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
     return 0;
 }
 
-IBenchCommand? chosen = commands.FirstOrDefault(c => string.Equals(c.Name, args[0], StringComparison.OrdinalIgnoreCase));
+IBenchCommand? chosen =
+    commands.FirstOrDefault(c => string.Equals(c.Name, args[0], StringComparison.OrdinalIgnoreCase));
 if (chosen is null)
 {
     Console.Error.WriteLine($"Unknown command '{args[0]}'. Run with --help for the list.");

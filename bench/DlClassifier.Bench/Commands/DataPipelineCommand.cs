@@ -48,8 +48,9 @@ internal sealed class DataPipelineCommand : IBenchCommand
                     new[] { "--root", BenchPaths.PngRoot, "--threads", threads.ToString() }, openBlas: false);
                 double best = Math.Max(reference["decode.nw0.img_per_s"], reference["decode.nw2.img_per_s"]);
                 referenceRates.Add(best);
-                Console.WriteLine($"  round {round}: torchvision decode {Stats.F(reference["decode.nw0.img_per_s"], 0)} " +
-                                  $"img/s (0 workers), {Stats.F(reference["decode.nw2.img_per_s"], 0)} img/s (2 workers)");
+                Console.WriteLine($"  round {round}: torchvision decode " +
+                                  $"{Stats.F(reference["decode.nw0.img_per_s"], 0)} img/s (0 workers), " +
+                                  $"{Stats.F(reference["decode.nw2.img_per_s"], 0)} img/s (2 workers)");
             }
 
             (double files, Classifier classifier) = TrainFromFiles(train, test, epochs, threads, round);
@@ -92,7 +93,8 @@ internal sealed class DataPipelineCommand : IBenchCommand
             CancellationToken.None);
         double seconds = clock.Elapsed.TotalSeconds;
         double rate = cache.Count / seconds;
-        Console.WriteLine($"  round {round}: imported {train.Count + test.Count} files in {Stats.F(importSeconds, 2)} s " +
+        Console.WriteLine($"  round {round}: imported {train.Count + test.Count} files in " +
+                          $"{Stats.F(importSeconds, 2)} s " +
                           $"(headers, hashes), preprocessed in {Stats.F(seconds - importSeconds, 2)} s: " +
                           $"{Stats.F(rate, 0)} img/s");
         return (rate, train, test);

@@ -55,7 +55,8 @@ internal sealed class FullFashionMnistCommand : IBenchCommand
         DlEvaluation evaluation = Evaluator.Evaluate(classifier, dataSet, SampleSplit.Test, null,
             CancellationToken.None);
         Console.WriteLine($"training took {Stats.F(minutes)} min (target within 30 min); best epoch " +
-                          $"{classifier.BestEpoch}, validation error {Stats.F(classifier.BestValidationError!.Value * 100, 2)} %");
+                          $"{classifier.BestEpoch}, validation error " +
+                          $"{Stats.F(classifier.BestValidationError!.Value * 100, 2)} %");
         Console.WriteLine($"RESULT test accuracy {Stats.F(evaluation.Accuracy * 100, 2)} % on {dataSet.TestCount} " +
                           $"test images (target >= 92.5 %), {result.EpochsTrained} epochs in {Stats.F(minutes)} min");
         return 0;

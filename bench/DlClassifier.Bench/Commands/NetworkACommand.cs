@@ -116,7 +116,9 @@ internal sealed class NetworkACommand : IBenchCommand
         return count / clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>The median milliseconds of one image through the network, over 200 runs after 20 warm-up runs.</summary>
+    /// <summary>
+    /// The median milliseconds of one image through the network, over 200 runs after 20 warm-up runs.
+    /// </summary>
     internal static double LatencyMilliseconds(nn.Module<Tensor, Tensor> network, Tensor images, int runs = 200,
         int warmup = 20)
     {

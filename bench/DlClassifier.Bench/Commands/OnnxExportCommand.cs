@@ -42,7 +42,8 @@ internal sealed class OnnxExportCommand : IBenchCommand
             double onnxMs = MedianMilliseconds(rounds, () => OnnxExporter.Save(classifier, onnxPath));
             double nativeMb = new FileInfo(nativePath).Length / 1048576.0;
             double onnxMb = new FileInfo(onnxPath).Length / 1048576.0;
-            Console.WriteLine($"{architecture,-16}  {width}×{height}×{channels,-3}  {classifier.ParameterCount,10}  " +
+            Console.WriteLine($"{architecture,-16}  {width}×{height}×{channels,-3}  " +
+                              $"{classifier.ParameterCount,10}  " +
                               $"{Stats.F(nativeMs),9}  {Stats.F(onnxMs),7}  {Stats.F(nativeMb, 2),9}  " +
                               $"{Stats.F(onnxMb, 2),7}");
             Console.WriteLine($"RATIO {architecture} {width}×{height}×{channels} onnx/native: time " +

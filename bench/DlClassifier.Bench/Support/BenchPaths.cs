@@ -1,6 +1,8 @@
 namespace DlClassifier.Bench;
 
-/// <summary>Where benchmarks keep their data and outputs: bench/output (git-ignored) and the reference scripts.</summary>
+/// <summary>
+/// Where benchmarks keep their data and outputs: bench/output (git-ignored) and the reference scripts.
+/// </summary>
 internal static class BenchPaths
 {
     /// <summary>The repository root, found from the working folder or the program's folder.</summary>

@@ -53,7 +53,9 @@ internal sealed class FashionMnist
             ReadImages(Path("t10k-images-idx3-ubyte.gz")), ReadLabels(Path("t10k-labels-idx1-ubyte.gz")));
     }
 
-    /// <summary>The folder name of a class: its index and name, so that sorting by name keeps the index order.</summary>
+    /// <summary>
+    /// The folder name of a class: its index and name, so that sorting by name keeps the index order.
+    /// </summary>
     public static string ClassFolder(int label) =>
         $"{label.ToString(CultureInfo.InvariantCulture)}_{ClassNames[label]}";
 

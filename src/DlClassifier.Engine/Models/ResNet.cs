@@ -15,8 +15,8 @@ namespace DlClassifier.Engine.Models;
 /// with four times as many output channels) and strides on the 3×3 convolution, as torchvision does ("ResNet
 /// v1.5"; the paper strides on the first 1×1 convolution). Weights are drawn as torchvision draws them:
 /// convolutions He-normal over their fan-out, batch norms at scale 1 and shift 0, the linear layer with
-/// PyTorch's default. Everything but <c>fc</c> is the backbone: <see cref="HeadParameters"/> and <see cref="BackboneParameters"/>
-/// split the parameters for transfer learning.
+/// PyTorch's default. Everything but <c>fc</c> is the backbone: <see cref="HeadParameters"/> and
+/// <see cref="BackboneParameters"/> split the parameters for transfer learning.
 /// </remarks>
 public sealed class ResNet : Module<Tensor, Tensor>, IClassifierNetwork
 {

@@ -83,7 +83,8 @@ public sealed class TransferTrainingTests : IClassFixture<SyntheticImageSet>, ID
         Assert.Equal(classifier.GetWeightsHash(), loaded.GetWeightsHash());
         IReadOnlyList<DlPrediction> expected = ImageClassifier.Predict(classifier, paths, CancellationToken.None);
         IReadOnlyList<DlPrediction> actual = ImageClassifier.Predict(loaded, paths, CancellationToken.None);
-        Assert.Equal(expected.Select(p => (p.ClassName, p.Confidence)), actual.Select(p => (p.ClassName, p.Confidence)));
+        Assert.Equal(expected.Select(p => (p.ClassName, p.Confidence)),
+            actual.Select(p => (p.ClassName, p.Confidence)));
         using ZipArchive zip = ZipFile.OpenRead(path);
         JsonNode manifest = JsonNode.Parse(zip.GetEntry("manifest.json")!.Open())!;
         Assert.Equal(2, (int)manifest["FormatVersion"]!);
