@@ -26,7 +26,8 @@ internal sealed class DataPipelineCommand : IBenchCommand
         int rounds = args.Int("rounds", 3);
         int epochs = args.Int("epochs", 2);
         int threads = args.Int("threads", 2);
-        FashionMnist.Load().WritePngs(BenchPaths.PngRoot);
+        FashionMnist data = FashionMnist.Load();
+        data.WritePngs(BenchPaths.PngRoot);
         string trainRoot = Path.Combine(BenchPaths.PngRoot, "train");
         string testRoot = Path.Combine(BenchPaths.PngRoot, "test");
         bool python = PythonReference.IsAvailable() && !args.Has("no-reference");
@@ -55,7 +56,7 @@ internal sealed class DataPipelineCommand : IBenchCommand
 
             (double files, Classifier classifier) = TrainFromFiles(train, test, epochs, threads, round);
             fileRates.Add(files);
-            double tensors = TrainFromTensors(classifier, epochs, threads, round);
+            double tensors = TrainFromTensors(data, classifier, epochs, threads, round);
             tensorRates.Add(tensors);
             classifier.Dispose();
         }
@@ -123,9 +124,8 @@ internal sealed class DataPipelineCommand : IBenchCommand
         return (rate, classifier);
     }
 
-    private static double TrainFromTensors(Classifier trained, int epochs, int threads, int round)
+    private static double TrainFromTensors(FashionMnist data, Classifier trained, int epochs, int threads, int round)
     {
-        FashionMnist data = FashionMnist.Load();
         // The same normalisation the trainer measured on the same training images.
         float mean = trained.NormalizationMean![0], std = trained.NormalizationStd![0];
         using Tensor images = PreloadedTraining.Normalised(data.TrainImages, 1, 28, 28, mean, std);

@@ -97,7 +97,7 @@ internal sealed class NetworkACommand : IBenchCommand
     }
 
     /// <summary>Images per second in eval mode at a batch size, after two warm-up batches.</summary>
-    internal static double InferenceRate(nn.Module<Tensor, Tensor> network, Tensor images, int batchSize)
+    private static double InferenceRate(nn.Module<Tensor, Tensor> network, Tensor images, int batchSize)
     {
         network.eval();
         using var noGrad = torch.no_grad();
@@ -119,7 +119,7 @@ internal sealed class NetworkACommand : IBenchCommand
     /// <summary>
     /// The median milliseconds of one image through the network, over 200 runs after 20 warm-up runs.
     /// </summary>
-    internal static double LatencyMilliseconds(nn.Module<Tensor, Tensor> network, Tensor images, int runs = 200,
+    private static double LatencyMilliseconds(nn.Module<Tensor, Tensor> network, Tensor images, int runs = 200,
         int warmup = 20)
     {
         network.eval();
