@@ -16,15 +16,8 @@ public static class DeviceManager
     private static bool initialized;
 
     /// <summary>
-    /// How long an idle OpenMP thread spins before it sleeps: a tenth of libgomp's default, tens of microseconds.
-    /// </summary>
-    internal const string SpinCount = "30000";
-
-    /// <summary>
-    /// Loads libtorch on first use. Unless the user chose a wait policy, OpenMP threads spin only briefly
-    /// (<see cref="SpinCount"/>) before they sleep: threads that spin long collapse throughput when another
-    /// process shares the cores, and threads that sleep at once pay a wake-up for every operator, which made
-    /// training a small network a third slower. This has to happen before the native library starts its pool.
+    /// Loads libtorch on first use, after <see cref="NativeProcessSettings.Apply"/> has set how OpenMP threads wait
+    /// and how the C allocator keeps large blocks: both are read when the native libraries start.
     /// </summary>
     public static void EnsureInitialized()
     {
@@ -34,11 +27,7 @@ public static class DeviceManager
             {
                 return;
             }
-            if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null
-                && Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") is null)
-            {
-                Environment.SetEnvironmentVariable("GOMP_SPINCOUNT", SpinCount);
-            }
+            NativeProcessSettings.Apply();
             torch.InitializeDeviceType(DeviceType.CPU);
             initialized = true;
         }
