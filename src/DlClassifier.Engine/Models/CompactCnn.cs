@@ -1,3 +1,4 @@
+using DlClassifier.Engine.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -39,7 +40,7 @@ public sealed class CompactCnn : Module<Tensor, Tensor>, IClassifierNetwork
         do
         {
             AddConvolution(layers, stage, inputChannels, outputChannels);
-            layers.Add(($"pool{stage}", MaxPool2d(kernel_size: 2)));
+            layers.Add(($"pool{stage}", new MaxPool2x2()));
             inputChannels = outputChannels;
             outputChannels = Math.Min(outputChannels * 2, 256);
             side /= 2;

@@ -1,4 +1,5 @@
 using DlClassifier.Engine.Export.Onnx;
+using DlClassifier.Engine.Models.Layers;
 using DlClassifier.Engine.Tests.Support;
 using TorchSharp.Modules;
 using Xunit;
@@ -92,6 +93,21 @@ public sealed class OnnxLayersTests
         int width, long outputHeight, long outputWidth)
     {
         using MaxPool2d pool = MaxPool2d(kernel, stride, padding, ceil_mode: ceilMode);
+
+        (float[] expected, float[] actual, OnnxFeatureMap output) =
+            Compare(pool, 2, height, width, (builder, input) => OnnxLayers.MaxPool(builder, input, pool, "pool"));
+
+        Assert.Equal((outputHeight, outputWidth), (output.Height, output.Width));
+        AssertClose(expected, actual);
+    }
+
+    [Theory]
+    [InlineData(6, 4, 3L, 2L)]
+    [InlineData(7, 5, 3L, 2L)]
+    public void MaxPool_EnginesTwoByTwoPool_IsMaxPoolWithKernelAndStrideTwo(int height, int width, long outputHeight,
+        long outputWidth)
+    {
+        using var pool = new MaxPool2x2();
 
         (float[] expected, float[] actual, OnnxFeatureMap output) =
             Compare(pool, 2, height, width, (builder, input) => OnnxLayers.MaxPool(builder, input, pool, "pool"));

@@ -1,3 +1,4 @@
+using DlClassifier.Engine.Models.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -83,18 +84,30 @@ internal static class OnnxLayers
     {
         long[] kernel = Pair(pool.kernel_size, 1);
         long[] stride = pool.stride is { Length: > 0 } ? Pair(pool.stride, 1) : kernel;
-        long[] padding = Pair(pool.padding, 0), dilation = Pair(pool.dilation, 1);
+        return MaxPool(builder, input, kernel, stride, Pair(pool.padding, 0), Pair(pool.dilation, 1), pool.ceil_mode,
+            name);
+    }
+
+    /// <summary>The engine's own 2×2 max pooling, which is MaxPool with kernel 2 and stride 2.</summary>
+    public static OnnxFeatureMap MaxPool(OnnxGraphBuilder builder, OnnxFeatureMap input, MaxPool2x2 pool,
+        string name) =>
+        MaxPool(builder, input, new long[] { 2, 2 }, new long[] { 2, 2 }, new long[] { 0, 0 }, new long[] { 1, 1 },
+            ceilMode: false, name);
+
+    private static OnnxFeatureMap MaxPool(OnnxGraphBuilder builder, OnnxFeatureMap input, long[] kernel,
+        long[] stride, long[] padding, long[] dilation, bool ceilMode, string name)
+    {
         string output = builder.AddNode("MaxPool", name, new[] { input.Name },
             OnnxGraphBuilder.Ints("kernel_shape", kernel),
             OnnxGraphBuilder.Ints("strides", stride),
             OnnxGraphBuilder.Ints("pads", new[] { padding[0], padding[1], padding[0], padding[1] }),
             OnnxGraphBuilder.Ints("dilations", dilation),
-            OnnxGraphBuilder.Int("ceil_mode", pool.ceil_mode ? 1 : 0));
+            OnnxGraphBuilder.Int("ceil_mode", ceilMode ? 1 : 0));
         return input with
         {
             Name = output,
-            Height = OutputSize(input.Height, kernel[0], stride[0], padding[0], dilation[0], pool.ceil_mode),
-            Width = OutputSize(input.Width, kernel[1], stride[1], padding[1], dilation[1], pool.ceil_mode),
+            Height = OutputSize(input.Height, kernel[0], stride[0], padding[0], dilation[0], ceilMode),
+            Width = OutputSize(input.Width, kernel[1], stride[1], padding[1], dilation[1], ceilMode),
         };
     }
 

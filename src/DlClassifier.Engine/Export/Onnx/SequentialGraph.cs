@@ -1,3 +1,4 @@
+using DlClassifier.Engine.Models.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -25,6 +26,7 @@ internal static class SequentialGraph
                 ReLU => OnnxLayers.Relu(builder, x, layerPath),
                 ReLU6 => OnnxLayers.Relu6(builder, x, layerPath),
                 MaxPool2d pool => OnnxLayers.MaxPool(builder, x, pool, layerPath),
+                MaxPool2x2 pool => OnnxLayers.MaxPool(builder, x, pool, layerPath),
 
                 // Dropout is the identity in evaluation mode.
                 Dropout => x,
