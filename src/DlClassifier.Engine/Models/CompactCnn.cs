@@ -40,7 +40,7 @@ public sealed class CompactCnn : Module<Tensor, Tensor>, IClassifierNetwork
         do
         {
             AddConvolution(layers, stage, inputChannels, outputChannels);
-            layers.Add(($"pool{stage}", new MaxPool2x2()));
+            layers.Add(($"pool{stage}", new SeparableMaxPool2d(kernelSize: 2, stride: 2)));
             inputChannels = outputChannels;
             outputChannels = Math.Min(outputChannels * 2, 256);
             side /= 2;

@@ -1,3 +1,4 @@
+using DlClassifier.Engine.Models.Layers;
 using System.Globalization;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -25,7 +26,7 @@ public sealed class ResNet : Module<Tensor, Tensor>, IClassifierNetwork
 
     private readonly Conv2d conv1;
     private readonly BatchNorm2d bn1;
-    private readonly MaxPool2d maxpool;
+    private readonly SeparableMaxPool2d maxpool;
     private readonly Sequential layer1;
     private readonly Sequential layer2;
     private readonly Sequential layer3;
@@ -42,7 +43,7 @@ public sealed class ResNet : Module<Tensor, Tensor>, IClassifierNetwork
         }
         conv1 = Conv2d(channels, 64, kernel_size: 7, stride: 2, padding: 3, bias: false);
         bn1 = BatchNorm2d(64);
-        maxpool = MaxPool2d(kernel_size: 3, stride: 2, padding: 1);
+        maxpool = new SeparableMaxPool2d(kernelSize: 3, stride: 2, padding: 1);
         int inputChannels = 64;
         layer1 = MakeLayer(ref inputChannels, 64, blocks[0], stride: 1, bottleneck);
         layer2 = MakeLayer(ref inputChannels, 128, blocks[1], stride: 2, bottleneck);

@@ -102,12 +102,13 @@ public sealed class OnnxLayersTests
     }
 
     [Theory]
-    [InlineData(6, 4, 3L, 2L)]
-    [InlineData(7, 5, 3L, 2L)]
-    public void MaxPool_EnginesTwoByTwoPool_IsMaxPoolWithKernelAndStrideTwo(int height, int width, long outputHeight,
-        long outputWidth)
+    [InlineData(2, 2, 0, 6, 4, 3L, 2L)]
+    [InlineData(2, 2, 0, 7, 5, 3L, 2L)]
+    [InlineData(3, 2, 1, 7, 9, 4L, 5L)]
+    public void MaxPool_EnginesSeparablePool_IsMaxPoolWithTheSameWindows(int kernel, int stride, int padding,
+        int height, int width, long outputHeight, long outputWidth)
     {
-        using var pool = new MaxPool2x2();
+        using var pool = new SeparableMaxPool2d(kernel, stride, padding);
 
         (float[] expected, float[] actual, OnnxFeatureMap output) =
             Compare(pool, 2, height, width, (builder, input) => OnnxLayers.MaxPool(builder, input, pool, "pool"));

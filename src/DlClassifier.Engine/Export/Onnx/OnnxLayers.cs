@@ -88,11 +88,11 @@ internal static class OnnxLayers
             name);
     }
 
-    /// <summary>The engine's own 2×2 max pooling, which is MaxPool with kernel 2 and stride 2.</summary>
-    public static OnnxFeatureMap MaxPool(OnnxGraphBuilder builder, OnnxFeatureMap input, MaxPool2x2 pool,
+    /// <summary>The engine's own max pooling: MaxPool with the same kernel, stride and padding, in floor mode.</summary>
+    public static OnnxFeatureMap MaxPool(OnnxGraphBuilder builder, OnnxFeatureMap input, SeparableMaxPool2d pool,
         string name) =>
-        MaxPool(builder, input, new long[] { 2, 2 }, new long[] { 2, 2 }, new long[] { 0, 0 }, new long[] { 1, 1 },
-            ceilMode: false, name);
+        MaxPool(builder, input, new long[] { pool.KernelSize, pool.KernelSize }, new long[] { pool.Stride, pool.Stride },
+            new long[] { pool.Padding, pool.Padding }, new long[] { 1, 1 }, ceilMode: false, name);
 
     private static OnnxFeatureMap MaxPool(OnnxGraphBuilder builder, OnnxFeatureMap input, long[] kernel,
         long[] stride, long[] padding, long[] dilation, bool ceilMode, string name)

@@ -1,3 +1,4 @@
+using DlClassifier.Engine.Models.Layers;
 using DlClassifier.Engine.Models;
 using TorchSharp.Modules;
 
@@ -16,7 +17,7 @@ internal static class ResNetGraph
         OnnxFeatureMap x = OnnxLayers.Conv(builder, input, modules.Get<Conv2d>("conv1"), "conv1");
         x = OnnxLayers.BatchNorm(builder, x, modules.Get<BatchNorm2d>("bn1"), "bn1");
         x = OnnxLayers.Relu(builder, x, "relu");
-        x = OnnxLayers.MaxPool(builder, x, modules.Get<MaxPool2d>("maxpool"), "maxpool");
+        x = OnnxLayers.MaxPool(builder, x, modules.Get<SeparableMaxPool2d>("maxpool"), "maxpool");
         for (int stage = 1; stage <= 4; stage++)
         {
             for (int block = 0; modules.Contains($"layer{stage}.{block}"); block++)

@@ -26,7 +26,7 @@ internal static class SequentialGraph
                 ReLU => OnnxLayers.Relu(builder, x, layerPath),
                 ReLU6 => OnnxLayers.Relu6(builder, x, layerPath),
                 MaxPool2d pool => OnnxLayers.MaxPool(builder, x, pool, layerPath),
-                MaxPool2x2 pool => OnnxLayers.MaxPool(builder, x, pool, layerPath),
+                SeparableMaxPool2d pool => OnnxLayers.MaxPool(builder, x, pool, layerPath),
 
                 // Dropout is the identity in evaluation mode.
                 Dropout => x,
