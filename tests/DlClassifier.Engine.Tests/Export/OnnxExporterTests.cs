@@ -6,7 +6,6 @@ using DlClassifier.Engine.Models;
 using DlClassifier.Engine.Tests.Support;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
-using TorchSharp;
 using TorchSharp.Modules;
 using Xunit;
 using static TorchSharp.torch;
@@ -41,36 +40,26 @@ public sealed class OnnxExporterTests : IDisposable
     [InlineData(NetworkArchitecture.MobileNetV2, 64, 48, 1)]
     // Three blocks in the last stage, fed BGR on the 0..255 scale minus a mean image.
     [InlineData(NetworkArchitecture.CntkResNet18, 224, 224, 3)]
+    // Bottleneck blocks at the size ResNet-50 is made for (7×7 in the last stage), and a narrower grey image. On
+    // inputs of 64 pixels or less its last stages shrink to 2×2 or 1×1, where batch norms fitted to a few alike
+    // images magnify float32 rounding at every stage: there our own logits are 1.6e-4 to 2.4e-4 from float64
+    // arithmetic, too far for any float32 runtime to match within 1e-4; at these sizes 3.2e-5.
+    [InlineData(NetworkArchitecture.ResNet50, 224, 224, 3)]
+    [InlineData(NetworkArchitecture.ResNet50, 224, 192, 1)]
     public void Save_Architecture_OnnxRuntimeMatchesLogitsAndProbabilities(NetworkArchitecture architecture,
         int width, int height, int channels)
     {
         using DlClassifier classifier = CreateNonTrivial(architecture, width, height, channels);
         float[][] images = RandomImages(BatchSize, channels * height * width, seed: width + channels);
 
-        AssertParity(classifier, images, logitTolerance: Tolerance);
-    }
-
-    [Theory]
-    [InlineData(32, 32, 3)]
-    [InlineData(64, 64, 3)]
-    public void Save_ResNet50_OnnxRuntimeMatchesWithinTheEnginesOwnRounding(int width, int height, int channels)
-    {
-        using DlClassifier classifier = CreateNonTrivial(NetworkArchitecture.ResNet50, width, height, channels);
-        float[][] images = RandomImages(BatchSize, channels * height * width, seed: width + channels);
-
-        // Fifty float32 layers deep, our own logits stray from exact arithmetic by up to a few 1e-4, and ONNX
-        // Runtime's, rounding in another order, as far. The logits are held to twice our own distance from the
-        // float64 result (at least 1e-4), the probabilities to 1e-4.
-        double rounding = Float32RoundingOfLogits(classifier, images);
-        Assert.True(rounding < 1e-3, $"The engine's own float32 error is {rounding}.");
-        AssertParity(classifier, images, logitTolerance: (float)Math.Max(Tolerance, 2 * rounding));
+        AssertParity(classifier, images);
     }
 
     /// <summary>
-    /// Exports the classifier and runs the model in ONNX Runtime on a batch of five and a batch of two: logits
-    /// within <paramref name="logitTolerance"/> of ours, calibrated probabilities within 1e-4.
+    /// Exports the classifier and runs the model in ONNX Runtime on a batch of five and a batch of two: logits and
+    /// calibrated probabilities within 1e-4 of ours.
     /// </summary>
-    private void AssertParity(DlClassifier classifier, float[][] images, float logitTolerance)
+    private void AssertParity(DlClassifier classifier, float[][] images)
     {
         int[] dimensions = { images.Length, classifier.ImageChannels, classifier.ImageHeight, classifier.ImageWidth };
         string path = Path.Combine(folder.Path, "model.onnx");
@@ -83,8 +72,8 @@ public sealed class OnnxExporterTests : IDisposable
         using var session = new InferenceSession(path);
         Dictionary<string, float[]> outputs =
             OnnxRunner.Run(session, OnnxExporter.InputName, images.SelectMany(i => i).ToArray(), dimensions);
-        AssertClose(logits.SelectMany(l => l).ToArray(), outputs[OnnxExporter.LogitsName], logitTolerance);
-        AssertClose(probabilities.SelectMany(p => p).ToArray(), outputs[OnnxExporter.ProbabilitiesName], Tolerance);
+        AssertClose(logits.SelectMany(l => l).ToArray(), outputs[OnnxExporter.LogitsName]);
+        AssertClose(probabilities.SelectMany(p => p).ToArray(), outputs[OnnxExporter.ProbabilitiesName]);
 
         // The temperature is in the graph: the probabilities differ from the plain softmax of the logits.
         float[][] uncalibrated =
@@ -96,23 +85,7 @@ public sealed class OnnxExporterTests : IDisposable
         Dictionary<string, float[]> pair =
             OnnxRunner.Run(session, OnnxExporter.InputName, images.Take(2).SelectMany(i => i).ToArray(), dimensions);
         int classes = classifier.ClassNames.Length;
-        AssertClose(outputs[OnnxExporter.LogitsName][..(2 * classes)], pair[OnnxExporter.LogitsName],
-            logitTolerance);
-    }
-
-    /// <summary>How far the engine's float32 logits are from the same network's in float64.</summary>
-    /// <remarks>Turns the network to float64 and back, which leaves float32 weights exactly as they were.</remarks>
-    private static double Float32RoundingOfLogits(DlClassifier classifier, float[][] images)
-    {
-        float[] single = Predictor.Logits(classifier, images, CPU, images.Length, CancellationToken.None)
-            .SelectMany(l => l).ToArray();
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        classifier.Network.to(ScalarType.Float64);
-        Tensor input = Predictor.Stack(classifier, images, 0, images.Length, CPU).to_type(ScalarType.Float64);
-        double[] exact = classifier.Network.forward(input).data<double>().ToArray();
-        classifier.Network.to(ScalarType.Float32);
-        return single.Zip(exact, (s, e) => Math.Abs(s - e)).Max();
+        AssertClose(outputs[OnnxExporter.LogitsName][..(2 * classes)], pair[OnnxExporter.LogitsName]);
     }
 
     [Fact]
@@ -309,10 +282,10 @@ public sealed class OnnxExporterTests : IDisposable
             .ToArray();
     }
 
-    private static void AssertClose(float[] expected, float[] actual, float tolerance)
+    private static void AssertClose(float[] expected, float[] actual)
     {
         Assert.Equal(expected.Length, actual.Length);
         float worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
-        Assert.True(worst <= tolerance, $"The largest difference is {worst}, above {tolerance}.");
+        Assert.True(worst <= Tolerance, $"The largest difference is {worst}, above {Tolerance}.");
     }
 }
