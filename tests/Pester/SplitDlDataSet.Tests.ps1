@@ -112,6 +112,16 @@ Describe 'Split-DlDataSet' {
         }
     }
 
+    Context 'import report' {
+        It 'keeps the import report of the data set it splits' {
+            $split = $PartsDataSet | Split-DlDataSet -Seed 1 -WarningAction SilentlyContinue
+
+            $split.ImportReport | Should -Be $PartsDataSet.ImportReport
+            $split.ImportReport.ImageCount | Should -Be 30
+            $split.ImportReport.ClassCounts['good'] | Should -Be 15
+        }
+    }
+
     Context 'errors' {
         It 'refuses -GroupBy <GroupBy> as ParameterInvalid' -TestCases @(
             @{ GroupBy = '^part\d+_' }
