@@ -132,6 +132,15 @@ Describe 'Split-DlDataSet' {
                 Should -Throw -ErrorId 'ParameterInvalid,DlClassifier.PowerShell.Commands.SplitDlDataSetCommand'
         }
 
+        It 'shows the plain sentence for a -GroupBy it cannot use, without .NET parameter text' {
+            $thrown = { $PartsDataSet | Split-DlDataSet -GroupBy '^(?<part>part\d+)_' } | Should -Throw -PassThru `
+                -ErrorId 'ParameterInvalid,DlClassifier.PowerShell.Commands.SplitDlDataSetCommand'
+
+            "$thrown" | Should -BeLike "'^(?<part>part\d+)_' is neither a property*"
+            "$thrown" | Should -Not -BeLike '*(Parameter *'
+            "$thrown" | Should -BeLike '*out of the file name.'
+        }
+
         It 'refuses shares that add up to more than 100 as ParameterInvalid' {
             { $PartsDataSet | Split-DlDataSet -TrainingPercent 80 -ValidationPercent 30 } |
                 Should -Throw -ErrorId 'ParameterInvalid,DlClassifier.PowerShell.Commands.SplitDlDataSetCommand'
