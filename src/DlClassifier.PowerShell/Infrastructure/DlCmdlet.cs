@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.ObjectModel;
 using System.Management.Automation;
 using System.Runtime.ExceptionServices;
 using DlClassifier.Engine;
@@ -99,8 +100,15 @@ public abstract class DlCmdlet : PSCmdlet
                 }
                 else
                 {
-                    resolved.AddRange(
-                        SessionState.Path.GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider));
+                    Collection<string> matches =
+                        SessionState.Path.GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider);
+                    // A pattern that matches nothing resolves to an empty list rather than throwing; it is reported
+                    // as a missing path all the same, as Get-Item does, so that a mistyped pattern is not silent.
+                    if (matches.Count == 0)
+                    {
+                        throw new ItemNotFoundException($"Cannot find path '{path}' because it does not exist.");
+                    }
+                    resolved.AddRange(matches);
                 }
             }
             catch (ItemNotFoundException e)
