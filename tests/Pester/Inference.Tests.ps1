@@ -319,7 +319,8 @@ Describe 'Invoke-DlClassifier' {
         }
 
         It 'writes a PathNotFound error naming a wildcard path that matches nothing' {
-            $pattern = Join-Path $TestDrive 'nowhere/*.png'
+            # The folder exists, so only the pattern finds nothing (a missing folder was always reported).
+            $pattern = Join-Path $DataRoot 'bars/*.jpg'
 
             $predictions = @(Invoke-DlClassifier -Classifier $Classifier -Path $pattern, $Images[0] `
                     -ErrorVariable problems -ErrorAction SilentlyContinue)
