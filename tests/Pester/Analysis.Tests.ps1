@@ -555,6 +555,18 @@ Describe 'Show-DlHeatmap' {
             @(Get-ChildItem -LiteralPath "$TestDrive/heat/files" -File) | Should -HaveCount 6
         }
 
+        It 'takes a piped file whose name holds brackets literally' {
+            $file = New-DlTestPng -Path (Join-Path $TestDrive 'odd/we[ir]d name.png') -Width 16 -Height 16
+
+            $heatmaps = @(Get-Item -LiteralPath $file | Show-DlHeatmap -Classifier $Classifier `
+                    -OutputDirectory "$TestDrive/heat/piped-odd" -ErrorVariable problems `
+                    -WarningAction SilentlyContinue)
+
+            $problems | Should -HaveCount 0
+            $heatmaps | Should -HaveCount 1
+            $heatmaps[0].Path | Should -Be $file
+        }
+
         It 'takes the image results of an evaluation by their path' {
             $heatmaps = @(Get-DlImageResult -Evaluation $All -First 2 |
                     Show-DlHeatmap -Classifier $Classifier -OutputDirectory "$TestDrive/heat/results")

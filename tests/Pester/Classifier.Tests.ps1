@@ -169,6 +169,13 @@ Describe 'New-DlClassifier' {
                 Should -Throw -ErrorId "ParameterInvalid,$NewCommand"
         }
 
+        It 'shows the plain sentence for a class name given twice, without .NET parameter text' {
+            $thrown = { New-DlClassifier -ClassName 'same', 'same' -ImageWidth 16 -ImageHeight 16 -ImageChannels 1 } |
+                Should -Throw -ErrorId "ParameterInvalid,$NewCommand" -PassThru
+
+            "$thrown" | Should -BeExactly "The class name 'same' is given more than once."
+        }
+
         It 'throws ParameterInvalid for a data set with one class' {
             $root = "$TestDrive/single"
             $null = New-DlTestPng -Path "$root/only/o.png" -Width 8 -Height 8
@@ -356,6 +363,16 @@ Describe 'Set-DlClassifierParam' {
 
             { Set-DlClassifierParam -Classifier $classifier -ClassWeight @{ bolt = $Value } } |
                 Should -Throw -ErrorId "ParameterInvalid,$SetCommand"
+        }
+
+        It 'shows the plain sentence for a class weight that is not a number' {
+            $classifier = New-DlClassifier -ClassName 'bolt', 'nut' -ImageWidth 16 -ImageHeight 16 -ImageChannels 1
+
+            $thrown = { Set-DlClassifierParam -Classifier $classifier -ClassWeight @{ bolt = 'zz' } } |
+                Should -Throw -ErrorId "ParameterInvalid,$SetCommand" -PassThru
+
+            "$thrown" | Should -BeExactly "ClassWeight for 'bolt' must be a number above 0; 'zz' was given."
+            $thrown.Exception | Should -BeOfType ([System.ArgumentOutOfRangeException])
         }
 
         It 'changes nothing when a value is rejected' {

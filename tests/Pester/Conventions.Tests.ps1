@@ -48,6 +48,22 @@ Describe '<Name>' -ForEach $Commands {
             }
         }
 
+        It 'binds piped files to -LiteralPath, never to a -Path that expands wildcards' {
+            # A FileInfo has FullName and PSPath; a name such as 'bo[l]t' must not be read as a pattern.
+            if ($Command.Parameters.ContainsKey('Path')) {
+                $Command.Parameters['Path'].Aliases | Should -Not -Contain 'FullName'
+                $Command.Parameters['Path'].Aliases | Should -Not -Contain 'PSPath'
+            }
+            $piped = @($Command.Parameters.Values | Where-Object {
+                    $_.Name -eq 'Path' -and @($_.ParameterSets.Values.ValueFromPipelineByPropertyName) -contains $true
+                })
+            if ($piped) {
+                $literal = $Command.Parameters['LiteralPath']
+                $literal.Aliases | Should -Contain 'PSPath'
+                @($literal.ParameterSets.Values.ValueFromPipelineByPropertyName) | Should -Contain $true
+            }
+        }
+
         It 'takes pipeline input on at most one parameter by value per parameter set' {
             foreach ($set in $Command.ParameterSets) {
                 @($set.Parameters | Where-Object ValueFromPipeline) | Should -Not -HaveCount 2 -Because $set.Name

@@ -156,6 +156,20 @@ Describe 'Invoke-DlClassifier' {
             $predictions.Path | Should -Be $files.FullName
         }
 
+        It 'takes piped files whose folder and name hold brackets literally' {
+            $folder = Join-Path $TestDrive 'piped/bo[l]t'
+            $null = New-Item -ItemType Directory -Path $folder -Force
+            Copy-Item -LiteralPath $Images[0] -Destination (Join-Path $folder 'we[ir]d name.png')
+            Copy-Item -LiteralPath $Images[1] -Destination (Join-Path $folder 'plain.png')
+            $files = @(Get-ChildItem -LiteralPath $folder -File)
+
+            $predictions = @($files | Invoke-DlClassifier -Classifier $Classifier -ErrorVariable problems)
+
+            $problems | Should -HaveCount 0
+            $predictions | Should -HaveCount 2
+            $predictions.Path | Should -Be $files.FullName
+        }
+
         It 'keeps the input order across batches when more images arrive than fit one batch' {
             $predictions = @($Images | Invoke-DlClassifier -Classifier $Classifier -BatchSize 3)
 
@@ -302,6 +316,20 @@ Describe 'Invoke-DlClassifier' {
             $problems | Should -HaveCount 1
             $problems[0].FullyQualifiedErrorId | Should -Be "PathNotFound,$InvokeCommand"
             $problems[0].TargetObject | Should -Be $missing
+        }
+
+        It 'writes a PathNotFound error naming a wildcard path that matches nothing' {
+            # The folder exists, so only the pattern finds nothing (a missing folder was always reported).
+            $pattern = Join-Path $DataRoot 'bars/*.jpg'
+
+            $predictions = @(Invoke-DlClassifier -Classifier $Classifier -Path $pattern, $Images[0] `
+                    -ErrorVariable problems -ErrorAction SilentlyContinue)
+
+            $predictions.Path | Should -Be @($Images[0])
+            $problems | Should -HaveCount 1
+            $problems[0].FullyQualifiedErrorId | Should -Be "PathNotFound,$InvokeCommand"
+            $problems[0].TargetObject | Should -Be $pattern
+            "$($problems[0])" | Should -BeLike "*'$pattern'*"
         }
 
         It 'rejects -BatchSize <BatchSize> by parameter validation' -TestCases @(

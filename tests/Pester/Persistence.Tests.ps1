@@ -391,6 +391,33 @@ Describe 'Import-DlClassifier' {
             $problems[0].Exception.Message | Should -BeLike "*$path*"
         }
 
+        It 'says the <Name> file is not a classifier file or cut short, without zip internals' -TestCases @(
+            @{ Name = 'random' }
+            @{ Name = 'truncated' }
+            @{ Name = 'empty' }
+        ) {
+            $path = Join-Path $Damaged "$Name.dlc"
+
+            $thrown = { Import-DlClassifier -Path $path -ErrorAction Stop } |
+                Should -Throw -ErrorId "ClassifierFileInvalid,$ImportCommand" -PassThru
+
+            "$thrown" | Should -BeLike "'$path' is not a readable DlClassifier file: *damaged or cut short*"
+            "$thrown" | Should -BeLike '*Export-DlClassifier*'
+            "$thrown" | Should -Not -BeLike '*Central Directory*'
+        }
+
+        It 'says that an ONNX model cannot be imported' {
+            $onnx = Join-Path $Damaged 'model.onnx'
+            Export-DlClassifier -Classifier $Classifier -Path $onnx
+
+            $thrown = { Import-DlClassifier -Path $onnx -ErrorAction Stop } |
+                Should -Throw -ErrorId "ClassifierFileInvalid,$ImportCommand" -PassThru
+
+            $thrown.TargetObject | Should -Be $onnx
+            "$thrown" | Should -BeLike "'$onnx' is not a readable DlClassifier file: *ONNX*cannot be imported*"
+            "$thrown" | Should -Not -BeLike '*Central Directory*'
+        }
+
         It 'throws ClassifierFileInvalid with -ErrorAction Stop' {
             { Import-DlClassifier -Path "$Damaged/random.dlc" -ErrorAction Stop } |
                 Should -Throw -ErrorId "ClassifierFileInvalid,$ImportCommand"

@@ -38,6 +38,31 @@ Describe 'Set-DlClassifierParam' {
         }
     }
 
+    Context 'threads' {
+        It 'warns that more threads than logical processors slow training down, and keeps the value' {
+            $threads = [Environment]::ProcessorCount + 1
+
+            Set-DlClassifierParam -Classifier $classifier -Threads $threads -WarningVariable warnings `
+                -WarningAction SilentlyContinue
+
+            $classifier.Parameters.Threads | Should -Be $threads
+            $warnings | Should -HaveCount 1
+            $processors = [Environment]::ProcessorCount
+            "$($warnings[0])" | Should -BeLike "*$threads threads*$processors logical processor*slow*"
+        }
+
+        It 'does not warn for -Threads <Name>' -TestCases @(
+            @{ Name = '0 (one per logical processor)'; Value = 0 }
+            @{ Name = 'as many as logical processors'; Value = [Environment]::ProcessorCount }
+            @{ Name = '1'; Value = 1 }
+        ) {
+            Set-DlClassifierParam -Classifier $classifier -Threads $Value -WarningVariable warnings
+
+            $warnings | Should -HaveCount 0
+            $classifier.Parameters.Threads | Should -Be $Value
+        }
+    }
+
     Context 'errors' {
         It 'refuses -<Name> <Value> naming the parameter' -TestCases @(
             @{ Name = 'AugmentationPercentage'; Value = 101 }
@@ -55,6 +80,16 @@ Describe 'Set-DlClassifierParam' {
             { Set-DlClassifierParam -Classifier $classifier @arguments } | Should -Throw -ErrorId (
                 'ParameterArgumentValidationError,DlClassifier.PowerShell.Commands.SetDlClassifierParamCommand')
             { Set-DlClassifierParam -Classifier $classifier @arguments } | Should -Throw "*'$Name'*"
+        }
+
+        It 'refuses -Threads <Value> by parameter validation' -TestCases @(
+            @{ Value = -1 }
+            @{ Value = 257 }
+            @{ Value = 1000 }
+        ) {
+            { Set-DlClassifierParam -Classifier $classifier -Threads $Value } | Should -Throw -ErrorId (
+                'ParameterArgumentValidationError,DlClassifier.PowerShell.Commands.SetDlClassifierParamCommand')
+            $classifier.Parameters.Threads | Should -Be 0
         }
 
         It 'refuses an unknown device as ParameterInvalid' {

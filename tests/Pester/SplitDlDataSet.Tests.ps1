@@ -112,6 +112,16 @@ Describe 'Split-DlDataSet' {
         }
     }
 
+    Context 'import report' {
+        It 'keeps the import report of the data set it splits' {
+            $split = $PartsDataSet | Split-DlDataSet -Seed 1 -WarningAction SilentlyContinue
+
+            $split.ImportReport | Should -Be $PartsDataSet.ImportReport
+            $split.ImportReport.ImageCount | Should -Be 30
+            $split.ImportReport.ClassCounts['good'] | Should -Be 15
+        }
+    }
+
     Context 'errors' {
         It 'refuses -GroupBy <GroupBy> as ParameterInvalid' -TestCases @(
             @{ GroupBy = '^part\d+_' }
@@ -120,6 +130,15 @@ Describe 'Split-DlDataSet' {
         ) {
             { $PartsDataSet | Split-DlDataSet -GroupBy $GroupBy } |
                 Should -Throw -ErrorId 'ParameterInvalid,DlClassifier.PowerShell.Commands.SplitDlDataSetCommand'
+        }
+
+        It 'shows the plain sentence for a -GroupBy it cannot use, without .NET parameter text' {
+            $thrown = { $PartsDataSet | Split-DlDataSet -GroupBy '^(?<part>part\d+)_' } | Should -Throw -PassThru `
+                -ErrorId 'ParameterInvalid,DlClassifier.PowerShell.Commands.SplitDlDataSetCommand'
+
+            "$thrown" | Should -BeLike "'^(?<part>part\d+)_' is neither a property*"
+            "$thrown" | Should -Not -BeLike '*(Parameter *'
+            "$thrown" | Should -BeLike '*out of the file name.'
         }
 
         It 'refuses shares that add up to more than 100 as ParameterInvalid' {

@@ -567,6 +567,20 @@ $classifier.GetWeightsHash()
             $thrown.TargetObject | Should -BeIn @('bars', 'stripes')
         }
 
+        It 'throws ClassUnknown for unknown classes when every epoch is already trained' {
+            $root = New-DlTestDataSet -Path "$TestDrive/other-classes" -ClassCount ([ordered]@{ cat = 4; dog = 4 })
+            $other = Import-DlDataSet -Path $root | Split-DlDataSet -TrainingPercent 50 -ValidationPercent 50
+            $classifier = New-TinyClassifier -Epochs 1
+            $null = Start-DlTraining -Classifier $classifier -DataSet $DataSet
+
+            # With -WarningAction Stop, a warning that nothing is left to train would stop the call before the error.
+            $thrown = { Start-DlTraining -Classifier $classifier -DataSet $other -WarningAction Stop } |
+                Should -Throw -ErrorId "ClassUnknown,$TrainCommand" -PassThru
+
+            $thrown.TargetObject | Should -BeIn @('cat', 'dog')
+            $classifier.History | Should -HaveCount 1
+        }
+
         It 'throws ImageUnreadable naming an image that was removed after the import' {
             $root = New-DlTestDataSet -Path "$TestDrive/moved" -ClassCount ([ordered]@{ a = 4; b = 4 })
             $moved = Import-DlDataSet -Path $root | Split-DlDataSet -TrainingPercent 50 -ValidationPercent 50

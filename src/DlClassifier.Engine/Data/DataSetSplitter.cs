@@ -110,7 +110,8 @@ public static class DataSetSplitter
         }
 
         DlSample[] result = samples.Select((s, i) => s.WithSplit(splitOf[i], groups[i])).ToArray();
-        var splitSet = new DlDataSet(dataSet.ClassNames, result, dataSet.Roots);
+        // The split changes no sample's file or class, so what the import found still describes the data set.
+        DlDataSet splitSet = dataSet.WithSamples(result);
         ReportClasses(splitSet, tooSmall, subsets, validationPercent > 0, hasTest, reporter);
         return splitSet;
     }

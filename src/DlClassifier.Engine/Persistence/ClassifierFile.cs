@@ -159,7 +159,7 @@ public static class ClassifierFile
         }
         try
         {
-            using var zip = ZipFile.OpenRead(fullPath);
+            using ZipArchive zip = OpenContainer(fullPath);
             ClassifierManifest manifest = ReadManifest(zip, fullPath);
             ZipArchiveEntry weightsEntry = zip.GetEntry(WeightsEntry)
                 ?? throw new ClassifierFileException(fullPath, $"it has no {WeightsEntry}.");
@@ -205,6 +205,38 @@ public static class ClassifierFile
                                       or NotSupportedException)
         {
             throw new ClassifierFileException(fullPath, e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// Opens the file's zip container. A file that is no zip at all is what users meet most (an ONNX model, a
+    /// copy cut short, some other file), so the reason says that in their terms rather than in the zip reader's.
+    /// </summary>
+    private static ZipArchive OpenContainer(string path)
+    {
+        try
+        {
+            return ZipFile.OpenRead(path);
+        }
+        catch (InvalidDataException e)
+        {
+            string reason;
+            if (string.Equals(System.IO.Path.GetExtension(path), ".onnx", StringComparison.OrdinalIgnoreCase))
+            {
+                reason = "it is an ONNX model, and ONNX models cannot be imported: ONNX is an export format for " +
+                         "other runtimes. Import the .dlc file the model was exported from.";
+            }
+            else if (new FileInfo(path).Length == 0)
+            {
+                reason = "it is empty, so it is damaged or cut short. Export the classifier again " +
+                         "(Export-DlClassifier), or copy the file again.";
+            }
+            else
+            {
+                reason = "it is not a DlClassifier file, or it is damaged or cut short (as by an interrupted copy " +
+                         "or download). Export the classifier again (Export-DlClassifier), or copy the file again.";
+            }
+            throw new ClassifierFileException(path, reason, e);
         }
     }
 

@@ -19,6 +19,9 @@ public static class Trainer
     private const int EvaluationBatchSize = 256;
 
     /// <exception cref="InvalidOperationException">The data set has no training or no validation images.</exception>
+    /// <exception cref="UnknownClassException">
+    /// A training or validation image's class is not one of the classifier's, even when no epoch is left to train.
+    /// </exception>
     /// <exception cref="OperationCanceledException">
     /// Cancelled; the classifier holds the best weights so far.
     /// </exception>
@@ -38,6 +41,11 @@ public static class Trainer
                 "training needs " +
                 "both. Split it first (Split-DlDataSet).");
         }
+
+        // Classes are checked first: a data set the classifier cannot learn from is an error even when no epoch is
+        // left to train, rather than a warning that hides the mismatch.
+        ImageCache.LabelsFor(classifier, training);
+        ImageCache.LabelsFor(classifier, validation);
 
         if (!Monitor.TryEnter(TrainingLock.Gate))
         {

@@ -16,12 +16,15 @@ public sealed class ImportDlClassifierCommand : DlCmdlet
     /// <summary>Classifier files; wildcards are expanded.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true,
         ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
 
+    /// <summary>
+    /// Files taken exactly as written. Files from Get-ChildItem or Get-Item bind here through PSPath, so that
+    /// brackets in their names are not read as wildcards.
+    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
+    [Alias("PSPath", "LP", "FullName")]
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 

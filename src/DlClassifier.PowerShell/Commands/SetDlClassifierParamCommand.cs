@@ -117,9 +117,12 @@ public sealed class SetDlClassifierParamCommand : DlCmdlet
     [Parameter]
     public int Seed { get; set; }
 
-    /// <summary>CPU threads for libtorch; 0 uses one per logical processor.</summary>
+    /// <summary>
+    /// CPU threads for libtorch; 0 uses one per logical processor. The limit only stops absurd counts: a
+    /// computer with more logical processors than that uses them all with 0.
+    /// </summary>
     [Parameter]
-    [ValidateRange(0, 1024)]
+    [ValidateRange(0, 256)]
     public int Threads { get; set; }
 
     /// <summary>None, or InverseFrequency to weigh each class in the loss by how rare it is.</summary>
@@ -211,6 +214,12 @@ public sealed class SetDlClassifierParamCommand : DlCmdlet
             {
                 WriteWarning(warning);
             }
+        }
+        if (bound.ContainsKey(nameof(Threads)) && Threads > Environment.ProcessorCount)
+        {
+            WriteWarning($"{Threads} threads were asked for, but this computer has {Environment.ProcessorCount} " +
+                         "logical processor(s). More threads than logical processors slow training down, as they " +
+                         "wait for each other. Use -Threads 0 for one per logical processor.");
         }
         if (bound.ContainsKey(nameof(BackboneLearningRateFactor)) && !Classifier.IsPretrained)
         {

@@ -23,15 +23,18 @@ public sealed class ShowDlHeatmapCommand : DlCmdlet
     [ValidateNotNull]
     public Classifier Classifier { get; set; } = null!;
 
-    /// <summary>Image files; wildcards are expanded. Objects with a Path or FullName property pipe in.</summary>
+    /// <summary>Image files; wildcards are expanded. Strings and objects with a Path property pipe in.</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = PathSet, ValueFromPipeline = true,
         ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
 
+    /// <summary>
+    /// Files taken exactly as written. Files from Get-ChildItem or Get-Item bind here through PSPath, so that
+    /// brackets in their names are not read as wildcards.
+    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
+    [Alias("PSPath", "LP", "FullName")]
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.ObjectModel;
 using System.Management.Automation;
 using System.Runtime.ExceptionServices;
 using DlClassifier.Engine;
@@ -99,8 +100,15 @@ public abstract class DlCmdlet : PSCmdlet
                 }
                 else
                 {
-                    resolved.AddRange(
-                        SessionState.Path.GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider));
+                    Collection<string> matches =
+                        SessionState.Path.GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider);
+                    // A pattern that matches nothing resolves to an empty list rather than throwing; it is reported
+                    // as a missing path all the same, as Get-Item does, so that a mistyped pattern is not silent.
+                    if (matches.Count == 0)
+                    {
+                        throw new ItemNotFoundException($"Cannot find path '{path}' because it does not exist.");
+                    }
+                    resolved.AddRange(matches);
                 }
             }
             catch (ItemNotFoundException e)
@@ -160,11 +168,44 @@ public abstract class DlCmdlet : PSCmdlet
     /// <summary>The file-system path of an output the user names, relative to the current location.</summary>
     protected string ResolveOutputPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
-    protected ErrorRecord Error(Exception exception, string id, ErrorCategory category, object? target) =>
-        new(exception, id, category, target);
+    /// <summary>
+    /// An error record for an exception. The message of an <see cref="ArgumentException"/> that names its
+    /// parameter ends in .NET's "(Parameter 'name')", and an out-of-range one adds "Actual value was ..."; the record
+    /// shows users the sentence without them, while the exception keeps its full message.
+    /// </summary>
+    protected ErrorRecord Error(Exception exception, string id, ErrorCategory category, object? target)
+    {
+        var record = new ErrorRecord(exception, id, category, target);
+        if (PlainArgumentMessage(exception) is { } plain)
+        {
+            record.ErrorDetails = new ErrorDetails(plain);
+        }
+        return record;
+    }
 
     protected void Terminate(Exception exception, string id, ErrorCategory category, object? target) =>
-        ThrowTerminatingError(new ErrorRecord(exception, id, category, target));
+        ThrowTerminatingError(Error(exception, id, category, target));
+
+    /// <summary>The message of an argument exception without the parameter text .NET appends; null if none.</summary>
+    private static string? PlainArgumentMessage(Exception exception)
+    {
+        if (exception is not ArgumentException argument || string.IsNullOrEmpty(argument.ParamName))
+        {
+            return null;
+        }
+
+        // The appended text is taken from an exception with an empty message, so that it matches in whatever
+        // language the runtime writes it.
+        string appended = argument is ArgumentOutOfRangeException outOfRange
+            ? new ArgumentOutOfRangeException(argument.ParamName, outOfRange.ActualValue, string.Empty).Message
+            : new ArgumentException(string.Empty, argument.ParamName).Message;
+        string message = argument.Message;
+        if (!message.EndsWith(appended, StringComparison.Ordinal) || message.Length == appended.Length)
+        {
+            return null;
+        }
+        return message[..^appended.Length];
+    }
 
     /// <summary>Collects engine messages from any thread for the pipeline thread to write.</summary>
     private sealed class QueuedReporter : IEngineReporter, IDisposable

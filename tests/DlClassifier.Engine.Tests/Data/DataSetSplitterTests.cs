@@ -71,6 +71,23 @@ public sealed class DataSetSplitterTests
     }
 
     [Fact]
+    public void Split_ImportedDataSet_KeepsImportReportAndRoots()
+    {
+        DlDataSet made = MakeDataSet(4, 6);
+        var classCounts = new Dictionary<string, int> { ["class0"] = 4, ["class1"] = 6 };
+        var report = new DlImportReport(new[] { "/fake" }, classCounts,
+            Array.Empty<SkippedFile>(), Array.Empty<ImportProblem>(), Array.Empty<DuplicateGroup>(),
+            new[] { "a warning" });
+        var dataSet = new DlDataSet(made.ClassNames, made.Samples, new[] { "/fake" }, report);
+
+        DlDataSet split = DataSetSplitter.Split(dataSet, 60, 20, seed: 1);
+
+        Assert.Same(report, split.ImportReport);
+        Assert.Equal(new[] { "/fake" }, split.Roots);
+        Assert.Equal(10, split.Count);
+    }
+
+    [Fact]
     public void Split_SameSeed_GivesIdenticalAssignment()
     {
         DlDataSet dataSet = MakeDataSet(20, 13);

@@ -178,6 +178,36 @@ public sealed class ClassifierFileTests : IClassFixture<TrainedClassifierFixture
         AssertUnreadable(path);
     }
 
+    [Theory]
+    [InlineData("text.dlc", "hello\n")]
+    [InlineData("empty.dlc", "")]
+    public void Load_FileThatIsNoZip_SaysItIsDamagedOrCutShortWithoutZipInternals(string name, string content)
+    {
+        string path = Path.Combine(folder.Path, name);
+        File.WriteAllText(path, content);
+
+        var error = Assert.Throws<ClassifierFileException>(() => ClassifierFile.Load(path));
+
+        Assert.StartsWith($"'{path}' is not a readable DlClassifier file: it is ", error.Message);
+        Assert.Contains("damaged or cut short", error.Message);
+        Assert.Contains("Export the classifier again", error.Message);
+        Assert.DoesNotContain("Central Directory", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.IsType<InvalidDataException>(error.InnerException);
+    }
+
+    [Fact]
+    public void Load_OnnxFile_SaysOnnxModelsCannotBeImported()
+    {
+        string path = Path.Combine(folder.Path, "model.onnx");
+        File.WriteAllBytes(path, new byte[] { 0x08, 0x07, 0x12, 0x04, 0x74, 0x65, 0x73, 0x74 });
+
+        var error = Assert.Throws<ClassifierFileException>(() => ClassifierFile.Load(path));
+
+        Assert.Equal($"'{path}' is not a readable DlClassifier file: it is an ONNX model, and ONNX models cannot " +
+            "be imported: ONNX is an export format for other runtimes. Import the .dlc file the model was exported " +
+            "from.", error.Message);
+    }
+
     [Fact]
     public void Load_ZipWithoutManifest_ThrowsClassifierFileExceptionNamingThePath()
     {
