@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Runtime.ExceptionServices;
 using DlClassifier.Engine;
+using DlClassifier.Engine.Data;
 
 namespace DlClassifier.PowerShell.Infrastructure;
 
@@ -162,6 +163,13 @@ public abstract class DlCmdlet : PSCmdlet
 
     protected ErrorRecord Error(Exception exception, string id, ErrorCategory category, object? target) =>
         new(exception, id, category, target);
+
+    /// <summary>The error for an image whose header declares more pixels than -MaxPixels allows.</summary>
+    protected static ErrorRecord TooLargeError(ImageTooLargeException exception) =>
+        new(exception, ErrorIds.ImageTooLarge, ErrorCategory.LimitsExceeded, exception.Path)
+        {
+            ErrorDetails = new ErrorDetails($"{exception.Message} If the image is genuine, raise -MaxPixels."),
+        };
 
     protected void Terminate(Exception exception, string id, ErrorCategory category, object? target) =>
         ThrowTerminatingError(new ErrorRecord(exception, id, category, target));
