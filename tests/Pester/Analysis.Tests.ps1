@@ -615,6 +615,19 @@ Describe 'Show-DlHeatmap' {
             $problems[0].TargetObject | Should -Be $broken
         }
 
+        It 'writes an ImageTooLarge error for a file declaring 12000 x 12000 and explains the others' {
+            $bomb = New-DlShortPng -Path (Join-Path $TestDrive 'bomb/big.png') -Width 12000 -Height 12000
+
+            $heatmaps = @(Show-DlHeatmap -Classifier $Classifier -Path $bomb, $Images[0] `
+                    -OutputDirectory "$TestDrive/heat/bomb" -ErrorVariable problems -ErrorAction SilentlyContinue)
+
+            $heatmaps.Path | Should -Be @($Images[0])
+            $problems | Should -HaveCount 1
+            $problems[0].FullyQualifiedErrorId | Should -Be "ImageTooLarge,$HeatmapCommand"
+            $problems[0].TargetObject | Should -Be $bomb
+            $problems[0].ToString() | Should -BeLike '*limit of 100,000,000 pixels*raise -MaxPixels.'
+        }
+
         It 'writes a PathNotFound error for a missing file and explains the others' {
             $missing = Join-Path $TestDrive 'nowhere.png'
 

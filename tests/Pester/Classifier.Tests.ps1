@@ -50,6 +50,30 @@ Describe 'New-DlClassifier' {
             $classifier.ImageChannels | Should -Be 3
         }
 
+        It 'takes the size nearest the median area, not the smallest, when no size repeats, and says so' {
+            # Areas 1, 784, 900 and 1024: the upper median is 900, so one stray 1x1 file does not set the size.
+            $root = "$TestDrive/no-repeat"
+            $null = New-DlTestPng -Path "$root/bolt/a.png" -Width 28 -Height 28
+            $null = New-DlTestPng -Path "$root/bolt/b.png" -Width 30 -Height 30
+            $null = New-DlTestPng -Path "$root/nut/c.png" -Width 32 -Height 32
+            $null = New-DlTestPng -Path "$root/nut/stray.png" -Width 1 -Height 1
+
+            $output = Import-DlDataSet -Path $root | New-DlClassifier -Verbose 4>&1
+
+            $classifier = $output | Where-Object { $_ -is [DlClassifier.Engine.DlClassifier] }
+            $verbose = @($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+            ($classifier.ImageWidth, $classifier.ImageHeight) | Should -Be @(30, 30)
+            $verbose[0].Message | Should -Be ('The input size is 30×30: 4 sizes have 1 of 4 images each, and of ' +
+                'those it is nearest the median image area.')
+        }
+
+        It 'says in the verbose stream which size is the most common' {
+            $verbose = @(New-DlClassifier -DataSet $Mixed -Verbose 4>&1 |
+                    Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+
+            $verbose[0].Message | Should -Be 'The input size is 16×12, the most common size (3 of 4 images).'
+        }
+
         It 'lets -<Name> <Value> override the data set' -TestCases @(
             @{ Name = 'ImageWidth'; Value = 24 }
             @{ Name = 'ImageHeight'; Value = 8 }
@@ -174,6 +198,28 @@ Describe 'New-DlClassifier' {
                 Should -Throw -ErrorId "ParameterInvalid,$NewCommand" -PassThru
 
             "$thrown" | Should -BeExactly "The class name 'same' is given more than once."
+        }
+
+        It 'names -ImageWidth, -ImageHeight and the files when the chosen size is too small for the network' {
+            $root = "$TestDrive/tiny"
+            $tiny = @(
+                New-DlTestPng -Path "$root/bolt/a.png" -Width 4 -Height 4
+                New-DlTestPng -Path "$root/bolt/b.png" -Width 4 -Height 4
+                New-DlTestPng -Path "$root/nut/c.png" -Width 4 -Height 4
+            )
+            $null = New-DlTestPng -Path "$root/nut/d.png" -Width 16 -Height 16
+            $dataSet = Import-DlDataSet -Path $root
+
+            $thrown = { New-DlClassifier -DataSet $dataSet } |
+                Should -Throw -ErrorId "ParameterInvalid,$NewCommand" -PassThru
+
+            $thrown.CategoryInfo.Category | Should -Be 'InvalidData'
+            $thrown.TargetObject | Should -Be $tiny
+            $thrown.Exception.Message | Should -Be ('The input size is 4×4, the most common size (3 of 4 images). ' +
+                'CompactCnn needs images of at least 8×8 pixels, not 4×4. Give the size with -ImageWidth and ' +
+                '-ImageHeight (images are resized when read), or remove the small images: ' +
+                "'$($tiny[0])', '$($tiny[1])', '$($tiny[2])'.")
+            (New-DlClassifier -DataSet $dataSet -ImageWidth 16 -ImageHeight 16).ImageWidth | Should -Be 16
         }
 
         It 'throws ParameterInvalid for a data set with one class' {

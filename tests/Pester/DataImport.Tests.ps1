@@ -293,6 +293,49 @@ Describe 'Import-DlDataSet' {
                 Should -Contain 'Imported 2 images in 2 classes (a: 1, b: 1); 1 file(s) could not be read, 0 skipped.'
         }
 
+        It 'refuses every cut of a whole <Format> image by name and imports the images beside them' -TestCases @(
+            @{ Format = 'PNG'; Extension = 'png' }
+            @{ Format = 'JPEG'; Extension = 'jpg' }
+        ) {
+            $root = New-TestFolder
+            New-TestImage -Path (Join-Path $root 'a' 'good.png') -Value 1
+            New-TestImage -Path (Join-Path $root 'b' 'good.png') -Value 2
+            $image = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgb24]]::new(28, 28)
+            $stream = [IO.MemoryStream]::new()
+            try {
+                for ($i = 0; $i -lt 28 * 28; $i++) {
+                    $pixel = [SixLabors.ImageSharp.PixelFormats.Rgb24]::new($i * 7 % 256, $i * 13 % 256, $i * 29 % 256)
+                    $image.set_Item($i % 28, [math]::Floor($i / 28), $pixel)
+                }
+                if ($Extension -eq 'png') {
+                    [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($image, $stream)
+                }
+                else {
+                    [SixLabors.ImageSharp.ImageExtensions]::SaveAsJpeg($image, $stream)
+                }
+            }
+            finally {
+                $image.Dispose()
+            }
+            $bytes = $stream.ToArray()
+            $cuts = foreach ($length in @(1, 3, 5, 7, 9, 11 | ForEach-Object { [int]($bytes.Length * $_ / 12) }) +
+                ($bytes.Length - 1)) {
+                $cut = Join-Path $root 'a' "cut-$length.$Extension"
+                [IO.File]::WriteAllBytes($cut, $bytes[0..($length - 1)])
+                $cut
+            }
+
+            $dataSet = Import-DlDataSet -Path $root -ErrorVariable problems -ErrorAction SilentlyContinue
+
+            $dataSet.Count | Should -Be 2
+            $problems | Should -HaveCount 7
+            ($problems.TargetObject | Sort-Object) | Should -Be ($cuts | Sort-Object)
+            foreach ($problem in $problems) {
+                $problem.FullyQualifiedErrorId | Should -BeLike 'ImageUnreadable,*'
+                $problem.ToString() | Should -BeLike "'$($problem.TargetObject)' is not a readable image: *"
+            }
+        }
+
         It 'reports a file that cannot be opened as an error record, not as a bare exception' {
             # A link to a missing file stands in for an unreadable one; permissions do not hold for root.
             $root = New-TestFolder

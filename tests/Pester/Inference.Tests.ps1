@@ -332,6 +332,48 @@ Describe 'Invoke-DlClassifier' {
             "$($problems[0])" | Should -BeLike "*'$pattern'*"
         }
 
+        It 'refuses a file declaring <Width> x <Height> with ImageTooLarge before decoding it' -TestCases @(
+            @{ Width = 12000; Height = 12000 }
+            @{ Width = 100000; Height = 100000 }
+        ) {
+            $bomb = New-DlShortPng -Path (Join-Path $TestDrive "bomb-$Width.png") -Width $Width -Height $Height
+
+            $predictions = @(Invoke-DlClassifier -Classifier $Classifier -Path $Images[0], $bomb `
+                    -ErrorVariable problems -ErrorAction SilentlyContinue)
+
+            $predictions.Path | Should -Be @($Images[0])
+            $problems | Should -HaveCount 1
+            $problems[0].FullyQualifiedErrorId | Should -Be "ImageTooLarge,$InvokeCommand"
+            $problems[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
+            $problems[0].TargetObject | Should -Be $bomb
+            $expected = [string]::Format([cultureinfo]::InvariantCulture,
+                "'$bomb' declares {0:N0} × {1:N0} = {2:N0} pixels in its header, more than the limit of " +
+                '100,000,000 pixels; it was not decoded. If the image is genuine, raise -MaxPixels.',
+                $Width, $Height, ([long]$Width * $Height))
+            $problems[0].ToString() | Should -Be $expected
+        }
+
+        It 'applies -MaxPixels <MaxPixels> to a 16 x 16 image: predicted <Predicted>' -TestCases @(
+            @{ MaxPixels = 256; Predicted = 1 }
+            @{ MaxPixels = 255; Predicted = 0 }
+        ) {
+            $image = New-DlTestPng -Path (Join-Path $TestDrive 'limit/square.png') -Width 16 -Height 16
+
+            $predictions = @(Invoke-DlClassifier -Classifier $Classifier -Path $image -MaxPixels $MaxPixels `
+                    -ErrorVariable problems -ErrorAction SilentlyContinue)
+
+            $predictions | Should -HaveCount $Predicted
+            $problems | Should -HaveCount (1 - $Predicted)
+        }
+
+        It 'refuses a PNG whose data stops after 5 of 28 rows with ImageUnreadable' {
+            $short = New-DlShortPng -Path (Join-Path $TestDrive 'short/five-rows.png') -Width 28 -Height 28 -Rows 5
+
+            { Invoke-DlClassifier -Classifier $Classifier -Path $short -ErrorAction Stop } |
+                Should -Throw -ErrorId "ImageUnreadable,$InvokeCommand" -ExpectedMessage ("'$short' is not a " +
+                    'readable image: the file is cut short: its pixel data stops after 5 of 28 rows.')
+        }
+
         It 'rejects -BatchSize <BatchSize> by parameter validation' -TestCases @(
             @{ BatchSize = 0 }
             @{ BatchSize = 4097 }

@@ -137,6 +137,48 @@ function New-DlTestPng {
     $fullPath
 }
 
+function New-DlShortPng {
+    <#
+    .SYNOPSIS
+    Writes a grey PNG whose header declares Width x Height pixels but whose data holds only the first Rows rows.
+
+    .DESCRIPTION
+    Every chunk is whole, with a valid CRC, and IEND closes the file: only the zlib stream is short. With Rows 0
+    a header declaring millions of pixels fits in a few hundred bytes, the shape of a decompression bomb.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)] [string] $Path,
+        [Parameter(Mandatory)] [ValidateRange(1, [int]::MaxValue)] [int] $Width,
+        [Parameter(Mandatory)] [ValidateRange(1, [int]::MaxValue)] [int] $Height,
+        [ValidateRange(0, 4096)] [int] $Rows = 0
+    )
+
+    $fullPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Path)
+    $compressed = [System.IO.MemoryStream]::new()
+    $zlib = [System.IO.Compression.ZLibStream]::new($compressed, [System.IO.Compression.CompressionLevel]::Optimal)
+    # Filter byte 0 and mid grey for each stored row.
+    $row = [byte[]]::new($Width + 1)
+    [System.Array]::Fill($row, [byte]128)
+    $row[0] = 0
+    for ($i = 0; $i -lt $Rows; $i++) {
+        $zlib.Write($row, 0, $row.Length)
+    }
+    $zlib.Dispose()
+    $header = [byte[]](@(ConvertTo-BigEndianBytes -Value $Width) + @(ConvertTo-BigEndianBytes -Value $Height) +
+        @(8, 0, 0, 0, 0))
+
+    $file = [System.Collections.Generic.List[byte]]::new()
+    $file.AddRange($script:PngSignature)
+    $file.AddRange([byte[]](Get-PngChunkBytes -Type 'IHDR' -Data $header))
+    $file.AddRange([byte[]](Get-PngChunkBytes -Type 'IDAT' -Data $compressed.ToArray()))
+    $file.AddRange([byte[]](Get-PngChunkBytes -Type 'IEND' -Data ([byte[]]::new(0))))
+    $null = New-Item -Path ([System.IO.Path]::GetDirectoryName($fullPath)) -ItemType Directory -Force
+    [System.IO.File]::WriteAllBytes($fullPath, $file.ToArray())
+    $fullPath
+}
+
 function Get-DlTestPattern {
     <#
     .SYNOPSIS
@@ -330,6 +372,6 @@ function Import-DlOnnxRuntime {
     Add-Type -Path (Join-Path $Destination 'Microsoft.ML.OnnxRuntime.dll')
 }
 
-Export-ModuleMember -Function Get-DlModulePath, Get-DlSamplePath, New-DlTestPng, Get-DlTestPattern,
+Export-ModuleMember -Function Get-DlModulePath, Get-DlSamplePath, New-DlTestPng, New-DlShortPng, Get-DlTestPattern,
     New-DlTestDataSet, Copy-DlSampleImage, Test-DlPngSignature, Invoke-DlCommandInOwnPipeline,
     Import-DlOnnxRuntime

@@ -42,6 +42,9 @@ public static class ImageReader
     /// <summary>The default largest width × height an import accepts: 100 megapixels.</summary>
     public const long DefaultMaxPixels = 100_000_000;
 
+    /// <summary>A pixel limit that lets every size through, for files that an import has checked already.</summary>
+    public const long NoPixelLimit = long.MaxValue;
+
     /// <summary>The file name endings taken as images, compared without regard to case.</summary>
     public static readonly IReadOnlySet<string> Extensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
@@ -81,6 +84,7 @@ public static class ImageReader
         string hash = Convert.ToHexString(SHA256.HashData(bytes));
 
         IImageFormat format = CheckHeader(path, bytes, maxPixels);
+        CheckComplete(path, bytes, format);
 
         try
         {
@@ -101,13 +105,18 @@ public static class ImageReader
     /// are reduced to luminance as the network asks; see the class remarks for frames, depth and alpha.
     /// </summary>
     /// <remarks>
-    /// No pixel limit is checked here: the images of a data set passed the import's check, and a classifier is
-    /// given files its user chose. A file that declares a huge size can still exhaust memory on this path.
+    /// The header's size is checked against <paramref name="maxPixels"/> before any pixel is decoded, so a small
+    /// file claiming a huge size fails here as it would in an import, instead of exhausting memory.
     /// </remarks>
+    /// <param name="maxPixels">The largest width × height accepted; <see cref="NoPixelLimit"/> for files that
+    /// passed an import's check already.</param>
     /// <exception cref="InvalidDataException">The file cannot be opened (it was moved, deleted or locked since
-    /// it was listed) or is not an image that can be decoded.</exception>
-    public static float[] ReadPlanar(string path, int width, int height, int channels)
+    /// it was listed), is not an image that can be decoded, or is cut short.</exception>
+    /// <exception cref="ImageTooLargeException">The header declares more than <paramref name="maxPixels"/>.</exception>
+    public static float[] ReadPlanar(string path, int width, int height, int channels,
+        long maxPixels = DefaultMaxPixels)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPixels);
         byte[] bytes;
         try
         {
@@ -117,18 +126,22 @@ public static class ImageReader
         {
             throw new InvalidDataException($"'{path}' cannot be read: {e.Message}", e);
         }
+        if (bytes.Length == 0)
+        {
+            throw Unreadable(path, EmptyReason);
+        }
+
+        IImageFormat format = CheckHeader(path, bytes, maxPixels);
+        CheckComplete(path, bytes, format);
+
         Image<Rgba32> image;
         try
         {
             image = Image.Load<Rgba32>(Decoding, bytes);
         }
-        catch (UnknownImageFormatException e)
-        {
-            throw Unreadable(path, bytes.Length == 0 ? EmptyReason : UnknownFormatReason, e);
-        }
         catch (Exception e) when (IsDecodingFailure(e))
         {
-            throw Damaged(path, Image.DetectFormat(Decoding, bytes), e);
+            throw Damaged(path, format, e);
         }
         using (image)
         {
@@ -209,6 +222,16 @@ public static class ImageReader
             throw new ImageTooLargeException(path, info.Width, info.Height, maxPixels);
         }
         return format;
+    }
+
+    /// <summary>Refuses a file whose structure shows it was cut short; ImageSharp would fill it in silently.</summary>
+    private static void CheckComplete(string path, byte[] bytes, IImageFormat format)
+    {
+        string? truncation = ImageCompleteness.FindTruncation(bytes, format);
+        if (truncation is not null)
+        {
+            throw Unreadable(path, truncation);
+        }
     }
 
     /// <summary>Premultiplies every pixel by its alpha and makes it opaque: composition over black.</summary>

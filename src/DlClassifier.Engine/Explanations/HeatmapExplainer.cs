@@ -17,11 +17,14 @@ public static class HeatmapExplainer
     /// uniform whatever the method: Grad-CAM would otherwise show the border effects of zero padding, and
     /// occlusion the difference between the image's grey and the mean's.
     /// </remarks>
+    /// <param name="maxPixels">The largest width × height the file may declare; a larger file is refused
+    /// before its pixels are decoded.</param>
     /// <exception cref="InvalidDataException">The file is not a readable image.</exception>
+    /// <exception cref="ImageTooLargeException">The file declares more than <paramref name="maxPixels"/>.</exception>
     /// <exception cref="ArgumentException">The target class is not one of the classifier's.</exception>
     public static DlHeatmap Explain(DlClassifier classifier, string path, string? targetClass, string? outputPath,
         HeatmapMethod method = HeatmapMethod.GradCam, int? windowSize = null, int? stride = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, long maxPixels = ImageReader.DefaultMaxPixels)
     {
         int target = -1;
         if (targetClass is not null)
@@ -36,7 +39,7 @@ public static class HeatmapExplainer
         }
         int width = classifier.ImageWidth;
         int height = classifier.ImageHeight;
-        float[] image = ImageReader.ReadPlanar(path, width, height, classifier.ImageChannels);
+        float[] image = ImageReader.ReadPlanar(path, width, height, classifier.ImageChannels, maxPixels);
         int window = windowSize ?? Occlusion.DefaultWindowSize(width, height);
         (float[] values, float[] probabilities, int explained) = method == HeatmapMethod.Occlusion
             ? Occlusion.Compute(classifier, image, target, window, stride ?? Occlusion.DefaultStride(window),

@@ -16,16 +16,20 @@ public static class ImageClassifier
     /// Class probabilities of each file, in the order given, scaled by the classifier's
     /// <see cref="DlClassifier.Temperature"/>.
     /// </summary>
+    /// <param name="maxPixels">The largest width × height a file may declare. The default lets every size through,
+    /// for the files of a data set, which passed their import's limit.</param>
     /// <exception cref="InvalidDataException">A file is not a readable image.</exception>
+    /// <exception cref="ImageTooLargeException">A file declares more than <paramref name="maxPixels"/>.</exception>
     public static float[][] Probabilities(DlClassifier classifier, IReadOnlyList<string> paths, string activity,
-        IEngineReporter reporter, CancellationToken cancellation, int batchSize = DefaultBatchSize) =>
-        Run(classifier, paths, activity, reporter, cancellation, batchSize, logits: false);
+        IEngineReporter reporter, CancellationToken cancellation, int batchSize = DefaultBatchSize,
+        long maxPixels = ImageReader.NoPixelLimit) =>
+        Run(classifier, paths, activity, reporter, cancellation, batchSize, logits: false, maxPixels);
 
     /// <summary>The network's raw outputs (logits) for each file, in the order given, before any temperature.</summary>
     /// <exception cref="InvalidDataException">A file is not a readable image.</exception>
     public static float[][] Logits(DlClassifier classifier, IReadOnlyList<string> paths, string activity,
         IEngineReporter reporter, CancellationToken cancellation, int batchSize = DefaultBatchSize) =>
-        Run(classifier, paths, activity, reporter, cancellation, batchSize, logits: true);
+        Run(classifier, paths, activity, reporter, cancellation, batchSize, logits: true, ImageReader.NoPixelLimit);
 
     /// <summary>Predictions for a batch of files.</summary>
     /// <param name="classifier">The classifier, at its temperature.</param>
@@ -35,11 +39,15 @@ public static class ImageClassifier
     /// A prediction whose confidence is below this is marked uncertain and gets an empty class name; its best
     /// guess stays in <see cref="DlPrediction.TopClass"/>. 0 marks none.
     /// </param>
+    /// <param name="maxPixels">The largest width × height a file may declare in its header; a larger file is
+    /// refused before its pixels are decoded.</param>
+    /// <exception cref="InvalidDataException">A file is not a readable image.</exception>
+    /// <exception cref="ImageTooLargeException">A file declares more than <paramref name="maxPixels"/>.</exception>
     public static IReadOnlyList<DlPrediction> Predict(DlClassifier classifier, IReadOnlyList<string> paths,
-        CancellationToken cancellation, double rejectBelow = 0)
+        CancellationToken cancellation, double rejectBelow = 0, long maxPixels = ImageReader.DefaultMaxPixels)
     {
         float[][] probabilities = Probabilities(classifier, paths, "Classifying images", NullReporter.Instance,
-            cancellation, Math.Max(1, paths.Count));
+            cancellation, Math.Max(1, paths.Count), maxPixels);
         var predictions = new DlPrediction[paths.Count];
         for (int i = 0; i < paths.Count; i++)
         {
@@ -62,7 +70,7 @@ public static class ImageClassifier
     }
 
     private static float[][] Run(DlClassifier classifier, IReadOnlyList<string> paths, string activity,
-        IEngineReporter reporter, CancellationToken cancellation, int batchSize, bool logits)
+        IEngineReporter reporter, CancellationToken cancellation, int batchSize, bool logits, long maxPixels)
     {
         Device device = DeviceManager.Resolve(classifier.Parameters.Device, out _);
         var result = new float[paths.Count][];
@@ -73,7 +81,7 @@ public static class ImageClassifier
             {
                 cancellation.ThrowIfCancellationRequested();
                 int count = Math.Min(batchSize, paths.Count - start);
-                float[][] images = ReadBatch(classifier, paths, start, count, cancellation);
+                float[][] images = ReadBatch(classifier, paths, start, count, maxPixels, cancellation);
                 float[][] batch = logits
                     ? Predictor.Logits(classifier, images, device, batchSize, cancellation)
                     : Predictor.Probabilities(classifier, images, device, batchSize, cancellation,
@@ -88,13 +96,13 @@ public static class ImageClassifier
     }
 
     private static float[][] ReadBatch(DlClassifier classifier, IReadOnlyList<string> paths, int start, int count,
-        CancellationToken cancellation)
+        long maxPixels, CancellationToken cancellation)
     {
         var images = new float[count][];
         ParallelReader.For(count, cancellation, i =>
         {
             images[i] = ImageReader.ReadPlanar(paths[start + i], classifier.ImageWidth, classifier.ImageHeight,
-                classifier.ImageChannels);
+                classifier.ImageChannels, maxPixels);
         });
         return images;
     }

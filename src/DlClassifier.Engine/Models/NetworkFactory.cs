@@ -113,19 +113,13 @@ public static class NetworkFactory
         }
     }
 
-    /// <summary>The most common image size and channel count of a data set, which a new classifier takes.</summary>
-    public static ImageShape MostCommonShape(DlDataSet dataSet)
+    /// <summary>The smallest width and height an architecture takes.</summary>
+    public static int MinimumSide(NetworkArchitecture architecture) => architecture switch
     {
-        if (dataSet.Count == 0)
-        {
-            throw new ArgumentException("The data set holds no image.", nameof(dataSet));
-        }
-        (int Width, int Height) size = dataSet.Samples
-            .GroupBy(s => (s.Width, s.Height))
-            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key.Width * g.Key.Height)
-            .First().Key;
-        int channels = dataSet.Samples
-            .GroupBy(s => s.Channels).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Key).First().Key;
-        return new ImageShape(size.Width, size.Height, channels);
-    }
+        NetworkArchitecture.CompactCnn => CompactCnn.MinimumSize,
+        NetworkArchitecture.ResNet18 or NetworkArchitecture.ResNet50 => ResNet.MinimumSize,
+        NetworkArchitecture.MobileNetV2 => MobileNetV2.MinimumSize,
+        NetworkArchitecture.CntkResNet18 => CntkResNet18Weights.InputSize,
+        _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "Unknown architecture."),
+    };
 }

@@ -70,8 +70,9 @@ public static class AugmentationPreview
         DlSample[] chosen = Enumerable.Range(0, count).Select(i => pool[order[i % order.Length]]).ToArray();
         int width = classifier.ImageWidth, height = classifier.ImageHeight, channels = classifier.ImageChannels;
         var images = new byte[Math.Min(count, pool.Count)][];
-        ParallelReader.For(images.Length, cancellation, i =>
-            images[i] = PixelBytes.FromUnit(ImageReader.ReadPlanar(chosen[i].Path, width, height, channels)));
+        // The images of a data set passed the pixel limit of their import, which may have been raised.
+        ParallelReader.For(images.Length, cancellation, i => images[i] = PixelBytes.FromUnit(
+            ImageReader.ReadPlanar(chosen[i].Path, width, height, channels, ImageReader.NoPixelLimit)));
 
         var augmenter = new BatchAugmenter(channels, height, width, parameters);
         var buffer = new float[augmenter.ImageSize];

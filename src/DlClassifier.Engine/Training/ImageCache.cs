@@ -148,8 +148,9 @@ internal sealed class ImageCache
         }, cancellation);
     }
 
+    // The images of a data set passed the pixel limit of their import, which may have been raised.
     private static byte[] Decode(string path, int width, int height, int channels) =>
-        PixelBytes.FromUnit(ImageReader.ReadPlanar(path, width, height, channels));
+        PixelBytes.FromUnit(ImageReader.ReadPlanar(path, width, height, channels, ImageReader.NoPixelLimit));
 
     private static void CountValues(byte[] image, int channels, long[] valueCounts)
     {

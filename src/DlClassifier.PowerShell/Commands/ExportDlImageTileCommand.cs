@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using DlClassifier.Engine.Data;
 using DlClassifier.Engine.Evaluation;
 using DlClassifier.Engine.Plots;
 using DlClassifier.PowerShell.Infrastructure;
@@ -77,6 +78,10 @@ public sealed class ExportDlImageTileCommand : DlCmdlet
             catch (InvalidDataException e)
             {
                 WriteError(Error(e, ErrorIds.ImageUnreadable, ErrorCategory.InvalidData, file));
+            }
+            catch (ImageTooLargeException e)
+            {
+                WriteError(Error(e, ErrorIds.ImageTooLarge, ErrorCategory.LimitsExceeded, file));
             }
         }
     }

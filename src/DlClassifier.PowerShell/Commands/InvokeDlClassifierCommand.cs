@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DlClassifier.Engine.Data;
 using DlClassifier.Engine.Inference;
 using DlClassifier.PowerShell.Infrastructure;
 using Classifier = DlClassifier.Engine.DlClassifier;
@@ -48,6 +49,14 @@ public sealed class InvokeDlClassifierCommand : DlCmdlet
     [ValidateRange(0.0, 1.0)]
     public double RejectBelow { get; set; }
 
+    /// <summary>
+    /// The largest width × height an image may declare in its header; larger images are refused before they
+    /// are decoded, as Import-DlDataSet refuses them. The default is 100,000,000.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1L, long.MaxValue)]
+    public long MaxPixels { get; set; } = ImageReader.DefaultMaxPixels;
+
     protected override void BeginProcessing()
     {
         if (Classifier.PredictsAtRandom)
@@ -87,9 +96,9 @@ public sealed class InvokeDlClassifierCommand : DlCmdlet
         IReadOnlyList<DlPrediction> predictions;
         try
         {
-            predictions = ImageClassifier.Predict(Classifier, batch, Cancellation, RejectBelow);
+            predictions = ImageClassifier.Predict(Classifier, batch, Cancellation, RejectBelow, MaxPixels);
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or ImageTooLargeException)
         {
             // One unreadable file must not cost the others their predictions: classify them one by one.
             predictions = batch.SelectMany(PredictOne).ToArray();
@@ -107,11 +116,16 @@ public sealed class InvokeDlClassifierCommand : DlCmdlet
     {
         try
         {
-            return ImageClassifier.Predict(Classifier, new[] { path }, Cancellation, RejectBelow);
+            return ImageClassifier.Predict(Classifier, new[] { path }, Cancellation, RejectBelow, MaxPixels);
         }
         catch (InvalidDataException e)
         {
             WriteError(Error(e, ErrorIds.ImageUnreadable, ErrorCategory.InvalidData, path));
+            return Array.Empty<DlPrediction>();
+        }
+        catch (ImageTooLargeException e)
+        {
+            WriteError(TooLargeError(e));
             return Array.Empty<DlPrediction>();
         }
     }

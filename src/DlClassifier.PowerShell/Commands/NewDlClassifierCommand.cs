@@ -109,10 +109,15 @@ public sealed class NewDlClassifierCommand : DlCmdlet
         }
         else if (ParameterSetName == DataSetSet)
         {
-            ImageShape common = NetworkFactory.MostCommonShape(DataSet);
-            width = width > 0 ? width : common.Width;
-            height = height > 0 ? height : common.Height;
-            channels = channels > 0 ? channels : common.Channels;
+            InputShapeChoice choice = InputShapeChoice.FromDataSet(DataSet);
+            if (width == 0 || height == 0)
+            {
+                WriteVerbose(choice.Describe());
+            }
+            width = width > 0 ? width : choice.Shape.Width;
+            height = height > 0 ? height : choice.Shape.Height;
+            channels = channels > 0 ? channels : choice.Shape.Channels;
+            RefuseTooSmallChosenSize(architecture, choice, width, height);
         }
         Classifier classifier = Create(architecture, classNames, width, height, channels);
         WriteVerbose($"Created a {architecture}" +
@@ -121,7 +126,7 @@ public sealed class NewDlClassifierCommand : DlCmdlet
                      $"{classifier.ParameterCount:N0} parameters.");
         if (ParameterSetName == DataSetSet && classifier.Architecture == NetworkArchitecture.CntkResNet18)
         {
-            ImageShape common = NetworkFactory.MostCommonShape(DataSet);
+            ImageShape common = InputShapeChoice.FromDataSet(DataSet).Shape;
             if ((common.Width, common.Height, common.Channels) != (width, height, channels))
             {
                 WriteVerbose($"The images, mostly {common.Width}×{common.Height}×{common.Channels}, are resized to " +
@@ -134,6 +139,30 @@ public sealed class NewDlClassifierCommand : DlCmdlet
             LoadWeights(classifier, ResolveOutputPath(WeightPath));
         }
         WriteObject(classifier);
+    }
+
+    /// <summary>
+    /// Stops with the files behind a size taken from the data set that the architecture cannot take, since the
+    /// user gave no size and the network's own message would name neither the files nor the parameters.
+    /// </summary>
+    private void RefuseTooSmallChosenSize(NetworkArchitecture architecture, InputShapeChoice choice, int width,
+        int height)
+    {
+        int minimum = NetworkFactory.MinimumSide(architecture);
+        if (Math.Min(width, height) >= minimum)
+        {
+            return;
+        }
+        const int listed = 5;
+        string[] files = DataSet.Samples
+            .Where(s => (s.Width, s.Height) == (choice.Shape.Width, choice.Shape.Height))
+            .Select(s => s.Path).ToArray();
+        string more = files.Length > listed ? $" and {files.Length - listed:N0} more" : "";
+        Terminate(new ArgumentException(
+                $"{choice.Describe()} {architecture} needs images of at least {minimum}×{minimum} pixels, not " +
+                $"{width}×{height}. Give the size with -ImageWidth and -ImageHeight (images are resized when read), " +
+                $"or remove the small images: {string.Join(", ", files.Take(listed).Select(f => $"'{f}'"))}{more}."),
+            ErrorIds.ParameterInvalid, ErrorCategory.InvalidData, files);
     }
 
     private Classifier Create(NetworkArchitecture architecture, string[] classNames, int width, int height,

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DlClassifier.Engine.Data;
 using DlClassifier.Engine.Explanations;
 using DlClassifier.PowerShell.Infrastructure;
 using Classifier = DlClassifier.Engine.DlClassifier;
@@ -62,6 +63,14 @@ public sealed class ShowDlHeatmapCommand : DlCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int? Stride { get; set; }
 
+    /// <summary>
+    /// The largest width × height an image may declare in its header; larger images are refused before they
+    /// are decoded, as Import-DlDataSet refuses them. The default is 100,000,000.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1L, long.MaxValue)]
+    public long MaxPixels { get; set; } = ImageReader.DefaultMaxPixels;
+
     protected override void BeginProcessing()
     {
         if (Method != HeatmapMethod.Occlusion && (WindowSize is not null || Stride is not null))
@@ -102,7 +111,7 @@ public sealed class ShowDlHeatmapCommand : DlCmdlet
             try
             {
                 DlHeatmap heatmap = HeatmapExplainer.Explain(Classifier, file, ClassName, output, Method, WindowSize,
-                    Stride, Cancellation);
+                    Stride, Cancellation, MaxPixels);
                 if (heatmap.IsUniform)
                 {
                     WriteWarning($"The heat map of '{file}' is uniform: no region counted for " +
@@ -119,6 +128,10 @@ public sealed class ShowDlHeatmapCommand : DlCmdlet
             catch (InvalidDataException e)
             {
                 WriteError(Error(e, ErrorIds.ImageUnreadable, ErrorCategory.InvalidData, file));
+            }
+            catch (ImageTooLargeException e)
+            {
+                WriteError(TooLargeError(e));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

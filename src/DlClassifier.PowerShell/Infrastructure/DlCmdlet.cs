@@ -3,6 +3,7 @@ using System.Collections.ObjectModel;
 using System.Management.Automation;
 using System.Runtime.ExceptionServices;
 using DlClassifier.Engine;
+using DlClassifier.Engine.Data;
 
 namespace DlClassifier.PowerShell.Infrastructure;
 
@@ -182,6 +183,13 @@ public abstract class DlCmdlet : PSCmdlet
         }
         return record;
     }
+
+    /// <summary>The error for an image whose header declares more pixels than -MaxPixels allows.</summary>
+    protected static ErrorRecord TooLargeError(ImageTooLargeException exception) =>
+        new(exception, ErrorIds.ImageTooLarge, ErrorCategory.LimitsExceeded, exception.Path)
+        {
+            ErrorDetails = new ErrorDetails($"{exception.Message} If the image is genuine, raise -MaxPixels."),
+        };
 
     protected void Terminate(Exception exception, string id, ErrorCategory category, object? target) =>
         ThrowTerminatingError(Error(exception, id, category, target));

@@ -359,6 +359,105 @@ public sealed class ImageReaderTests : IDisposable
     }
 
     [Theory]
+    [InlineData("png")]
+    [InlineData("jpg")]
+    [InlineData("gif")]
+    [InlineData("bmp")]
+    [InlineData("webp")]
+    public void InspectAndReadPlanar_FileCutAtAnyOfTwelveLengths_IsRefusedAsCutShort(string extension)
+    {
+        // ImageSharp 2.1 loads most of these cuts as whole images and fills the missing pixels.
+        string whole = WriteNoisyImage(folder.Combine($"whole.{extension}"), 28, 28);
+        byte[] bytes = File.ReadAllBytes(whole);
+
+        for (int part = 1; part <= 12; part++)
+        {
+            int length = part == 12 ? bytes.Length - 1 : bytes.Length * part / 12;
+            string path = folder.Combine($"cut-{length}.{extension}");
+            File.WriteAllBytes(path, bytes[..length]);
+
+            var inspecting = Assert.Throws<InvalidDataException>(() => ImageReader.Inspect(path));
+            var reading = Assert.Throws<InvalidDataException>(() => ImageReader.ReadPlanar(path, 28, 28, 3));
+
+            Assert.StartsWith($"'{path}' is not a readable image: ", inspecting.Message);
+            Assert.Equal(inspecting.Message, reading.Message);
+        }
+        Assert.Equal(new ImageShape(28, 28, 3), ImageReader.Inspect(whole).Shape);
+        Assert.Equal(28 * 28 * 3, ImageReader.ReadPlanar(whole, 28, 28, 3).Length);
+    }
+
+    [Fact]
+    public void InspectAndReadPlanar_PngWhosePixelDataStopsAfterFiveRows_SayHowManyRowsItHolds()
+    {
+        string path = folder.Combine("five-rows.png");
+        File.WriteAllBytes(path, HandMadeImages.PngWithRows(28, 28, 5));
+
+        var inspecting = Assert.Throws<InvalidDataException>(() => ImageReader.Inspect(path));
+        var reading = Assert.Throws<InvalidDataException>(() => ImageReader.ReadPlanar(path, 28, 28, 1));
+
+        string expected = $"'{path}' is not a readable image: the file is cut short: its pixel data stops after " +
+                          "5 of 28 rows.";
+        Assert.Equal(expected, inspecting.Message);
+        Assert.Equal(expected, reading.Message);
+    }
+
+    [Fact]
+    public void Inspect_PngHoldingEveryRow_IsAccepted()
+    {
+        string path = folder.Combine("all-rows.png");
+        File.WriteAllBytes(path, HandMadeImages.PngWithRows(28, 28, 28));
+
+        Assert.Equal(new ImageShape(28, 28, 1), ImageReader.Inspect(path).Shape);
+    }
+
+    [Theory]
+    [InlineData(PngInterlaceMode.None)]
+    [InlineData(PngInterlaceMode.Adam7)]
+    public void Inspect_WholePngOfOddSizeAndLowDepth_IsAccepted(PngInterlaceMode interlace)
+    {
+        // The expected length of the pixel data depends on bit depth, padding of rows and the seven Adam7 passes.
+        string path = folder.Combine($"odd-{interlace}.png");
+        using (var image = new Image<L8>(13, 7))
+        {
+            for (int i = 0; i < 13 * 7; i++)
+            {
+                image[i % 13, i / 13] = new L8((byte)(i % 2 * 255));
+            }
+            image.SaveAsPng(path, new PngEncoder
+            {
+                BitDepth = PngBitDepth.Bit1, ColorType = PngColorType.Grayscale, InterlaceMethod = interlace,
+            });
+        }
+
+        Assert.Equal(new ImageShape(13, 7, 1), ImageReader.Inspect(path).Shape);
+    }
+
+    [Fact]
+    public void ReadPlanar_HeaderDeclaringHundredThousandSquared_IsRefusedAsTooLarge()
+    {
+        string path = folder.Combine("bomb.png");
+        File.WriteAllBytes(path, HandMadeImages.PngDeclaringSize(100_000, 100_000));
+
+        var error = Assert.Throws<ImageTooLargeException>(() => ImageReader.ReadPlanar(path, 28, 28, 1));
+
+        Assert.Equal((path, 100_000, 100_000, ImageReader.DefaultMaxPixels),
+            (error.Path, error.Width, error.Height, error.MaxPixels));
+    }
+
+    [Theory]
+    [InlineData(400, true)]
+    [InlineData(399, false)]
+    public void ReadPlanar_PixelLimit_AcceptsExactlyTheLimit(long maxPixels, bool accepted)
+    {
+        string path = TestImages.WriteFlatGreyPng(folder.Combine("square.png"), 20, 20, 7);
+
+        Exception? error = Record.Exception(() => ImageReader.ReadPlanar(path, 4, 4, 1, maxPixels));
+
+        Assert.Equal(accepted, error is null);
+        Assert.True(accepted || error is ImageTooLargeException { Width: 20, Height: 20, MaxPixels: 399 });
+    }
+
+    [Theory]
     [InlineData("a.png", true)]
     [InlineData("a.JPEG", true)]
     [InlineData("a.Tif", true)]
@@ -369,6 +468,17 @@ public sealed class ImageReaderTests : IDisposable
     public void HasImageExtension_FileName_MatchesKnownEndingsIgnoringCase(string name, bool expected)
     {
         Assert.Equal(expected, ImageReader.HasImageExtension(name));
+    }
+
+    private static string WriteNoisyImage(string path, int width, int height)
+    {
+        using var image = new Image<Rgb24>(width, height);
+        for (int i = 0; i < width * height; i++)
+        {
+            image[i % width, i / width] = new Rgb24((byte)(i * 7), (byte)(i * 13), (byte)(i * 29 % 256));
+        }
+        image.Save(path);
+        return path;
     }
 
     private static string WriteBlockJpeg(string path, byte[] blocks, ushort? orientation)

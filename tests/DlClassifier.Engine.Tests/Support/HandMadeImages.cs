@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Text;
 
 namespace DlClassifier.Engine.Tests.Support;
@@ -81,6 +82,35 @@ public static class HandMadeImages
         return Convert.FromHexString("89504E470D0A1A0A")
             .Concat(PngChunk("IHDR", header))
             .Concat(PngChunk("IDAT", data))
+            .Concat(PngChunk("IEND", Array.Empty<byte>()))
+            .ToArray();
+    }
+
+    /// <summary>
+    /// A PNG whose header declares <paramref name="width"/> × <paramref name="height"/> 8-bit grey pixels but
+    /// whose well-formed zlib stream holds only the first <paramref name="rows"/> rows, closed by IEND and with
+    /// valid checksums: a file that ImageSharp 2.1 loads, filling the missing rows.
+    /// </summary>
+    public static byte[] PngWithRows(int width, int height, int rows)
+    {
+        var header = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = 8;
+        var raw = new byte[rows * (1 + width)];
+        for (int i = 0; i < raw.Length; i++)
+        {
+            // Filter type 0 at the start of each row, then a gradient.
+            raw[i] = i % (1 + width) == 0 ? (byte)0 : (byte)(i * 5);
+        }
+        using var compressed = new MemoryStream();
+        using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            zlib.Write(raw);
+        }
+        return Convert.FromHexString("89504E470D0A1A0A")
+            .Concat(PngChunk("IHDR", header))
+            .Concat(PngChunk("IDAT", compressed.ToArray()))
             .Concat(PngChunk("IEND", Array.Empty<byte>()))
             .ToArray();
     }
