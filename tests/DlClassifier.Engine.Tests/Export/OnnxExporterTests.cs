@@ -41,6 +41,9 @@ public sealed class OnnxExporterTests : IDisposable
     [InlineData(NetworkArchitecture.MobileNetV2, 64, 48, 1)]
     // Three blocks in the last stage, fed BGR on the 0..255 scale minus a mean image.
     [InlineData(NetworkArchitecture.CntkResNet18, 224, 224, 3)]
+    // A smaller pretrained input: 80 rows halve to an odd 5 before the last stage, so its stride-2 windows
+    // reach the padding after the map; the mean image in the graph is 96×80.
+    [InlineData(NetworkArchitecture.CntkResNet18, 96, 80, 3)]
     public void Save_Architecture_OnnxRuntimeMatchesLogitsAndProbabilities(NetworkArchitecture architecture,
         int width, int height, int channels)
     {
