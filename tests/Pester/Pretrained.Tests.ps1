@@ -59,8 +59,8 @@ Describe 'New-DlClassifier -Pretrained' {
                 Should -Be "${Width}x${Height}x3"
             $classifier.IsPretrained | Should -BeTrue
             $classifier.Normalization | Should -Be 'BgrMeanImage'
-            # The same network as at 224x224: 11,440,448 backbone parameters and a head of 512 x 2 + 2.
-            $classifier.ParameterCount | Should -Be 11441474
+            # The same network as at 224x224: 15,897,152 backbone parameters and a head of 512 x 2 + 2.
+            $classifier.ParameterCount | Should -Be 15898178
         }
 
         It 'keeps 224 for the side that is not given' {
@@ -74,7 +74,7 @@ Describe 'New-DlClassifier -Pretrained' {
                 Tee-Object -Variable records
 
             $messages = @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
-            $messages[0].Message | Should -BeLike '*for 2 classes at 64×64×3 with 11,441,474 parameters.'
+            $messages[0].Message | Should -BeLike '*for 2 classes at 64×64×3 with 15,898,178 parameters.'
             $messages[1].Message | Should -Be ('The images, mostly 28×28×1, are resized to 64×64 and repeated ' +
                 'into three channels when read.')
         }
@@ -106,7 +106,7 @@ Describe 'New-DlClassifier -Pretrained' {
             { New-DlClassifier -DataSet $DataSet -Pretrained @arguments } |
                 Should -Throw -ErrorId "ParameterInvalid,$NewCommand" -ExpectedMessage $Message
             $record = $null
-            try { New-DlClassifier -ClassName 'a', 'b' -Pretrained @arguments } catch { $record = $_ }
+            try { New-DlClassifier -DataSet $DataSet -Pretrained @arguments } catch { $record = $_ }
             $record.TargetObject | Should -Be $Name
         }
     }
