@@ -44,6 +44,41 @@ Describe 'New-DlClassifier -Pretrained' {
                 'into three channels when read.')
         }
 
+        It 'takes -ImageWidth <Width> and -ImageHeight <Height> with <Source>' -TestCases @(
+            @{ Source = 'a data set'; Width = 96; Height = 64 }
+            @{ Source = 'class names'; Width = 32; Height = 32 }
+        ) {
+            $classifier = if ($Source -eq 'a data set') {
+                New-DlClassifier -DataSet $DataSet -Pretrained -ImageWidth $Width -ImageHeight $Height
+            }
+            else {
+                New-DlClassifier -ClassName 'ok', 'dent' -Pretrained -ImageWidth $Width -ImageHeight $Height
+            }
+
+            '{0}x{1}x{2}' -f $classifier.ImageWidth, $classifier.ImageHeight, $classifier.ImageChannels |
+                Should -Be "${Width}x${Height}x3"
+            $classifier.IsPretrained | Should -BeTrue
+            $classifier.Normalization | Should -Be 'BgrMeanImage'
+            # The same network as at 224x224: 15,897,152 backbone parameters and a head of 512 x 2 + 2.
+            $classifier.ParameterCount | Should -Be 15898178
+        }
+
+        It 'keeps 224 for the side that is not given' {
+            $classifier = New-DlClassifier -ClassName 'ok', 'dent' -Pretrained -ImageWidth 96
+
+            '{0}x{1}' -f $classifier.ImageWidth, $classifier.ImageHeight | Should -Be '96x224'
+        }
+
+        It 'says that the images are resized to the size given' {
+            $null = New-DlClassifier -DataSet $DataSet -Pretrained -ImageWidth 64 -ImageHeight 64 -Verbose 4>&1 |
+                Tee-Object -Variable records
+
+            $messages = @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+            $messages[0].Message | Should -BeLike '*for 2 classes at 64×64×3 with 15,898,178 parameters.'
+            $messages[1].Message | Should -Be ('The images, mostly 28×28×1, are resized to 64×64 and repeated ' +
+                'into three channels when read.')
+        }
+
         It 'draws the weights at random for -Architecture CntkResNet18 without -Pretrained' {
             $classifier = New-DlClassifier -DataSet $DataSet -Architecture CntkResNet18
 
@@ -62,10 +97,17 @@ Describe 'New-DlClassifier -Pretrained' {
                 Should -Throw -ErrorId "ParameterInvalid,$NewCommand"
         }
 
-        It 'refuses an input size other than 224x224x3 with -Pretrained as ParameterInvalid' {
-            { New-DlClassifier -DataSet $DataSet -Pretrained -ImageWidth 100 } |
-                Should -Throw -ErrorId "ParameterInvalid,$NewCommand"
-            { New-DlClassifier -DataSet $DataSet -Pretrained -ImageChannels 1 } | Should -Throw '*224×224×3*'
+        It 'refuses -<Name> <Value> with -Pretrained as ParameterInvalid, naming the parameter' -TestCases @(
+            @{ Name = 'ImageWidth'; Value = 31; Message = '*at least 32×32 pixels; -ImageWidth 31 is too small*' }
+            @{ Name = 'ImageHeight'; Value = 8; Message = '*at least 32×32 pixels; -ImageHeight 8 is too small*' }
+            @{ Name = 'ImageChannels'; Value = 1; Message = '*takes colour input, not 1 channel(s); leave out*' }
+        ) {
+            $arguments = @{ $Name = $Value }
+            { New-DlClassifier -DataSet $DataSet -Pretrained @arguments } |
+                Should -Throw -ErrorId "ParameterInvalid,$NewCommand" -ExpectedMessage $Message
+            $record = $null
+            try { New-DlClassifier -DataSet $DataSet -Pretrained @arguments } catch { $record = $_ }
+            $record.TargetObject | Should -Be $Name
         }
     }
 }
@@ -123,7 +165,8 @@ Describe 'Training a pretrained classifier head only' {
     BeforeAll {
         $Root = Copy-DlSampleImage -Destination "$TestDrive/fashion" -ClassName 'Trouser', 'Bag' -Count 4
         $DataSet = Import-DlDataSet -Path $Root | Split-DlDataSet -TrainingPercent 50 -ValidationPercent 50 -Seed 1
-        $Classifier = New-DlClassifier -DataSet $DataSet -Pretrained |
+        # 64x64 keeps the run short and carries a resized mean image through the file.
+        $Classifier = New-DlClassifier -DataSet $DataSet -Pretrained -ImageWidth 64 -ImageHeight 64 |
             Set-DlClassifierParam -TransferMode HeadOnly -Epochs 2 -BatchSize 2 -Threads 2 -PassThru
         $Training = $DataSet | Start-DlTraining -Classifier $Classifier
         $Path = Join-Path $TestDrive 'pretrained.dlc'
@@ -145,8 +188,9 @@ Describe 'Training a pretrained classifier head only' {
         $after.Confidence | Should -Be $before.Confidence
     }
 
-    It 'keeps the pretrained weights, the normalisation and the transfer mode in the file' {
+    It 'keeps the pretrained weights, the input size, the normalisation and the transfer mode in the file' {
         $Loaded.PretrainedWeights | Should -Be $Classifier.PretrainedWeights
+        '{0}x{1}x{2}' -f $Loaded.ImageWidth, $Loaded.ImageHeight, $Loaded.ImageChannels | Should -Be '64x64x3'
         $Loaded.Normalization | Should -Be 'BgrMeanImage'
         (Get-DlClassifierParam -Classifier $Loaded).TransferMode | Should -Be 'HeadOnly'
     }

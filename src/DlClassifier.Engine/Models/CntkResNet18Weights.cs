@@ -24,8 +24,14 @@ namespace DlClassifier.Engine.Models;
 /// </remarks>
 public static class CntkResNet18Weights
 {
-    /// <summary>The side of the square input the weights were trained at.</summary>
+    /// <summary>The side of the square input the weights were trained at, and a new classifier's default.</summary>
     public const int InputSize = 224;
+
+    /// <summary>
+    /// The smallest input side a classifier on these weights takes: the five halvings of the network leave one
+    /// pixel of 512 features.
+    /// </summary>
+    public const int MinimumSize = ResNet.MinimumSize;
 
     public const string PackageId = "Microsoft.ML.DnnImageFeaturizer.ResNet18";
 
@@ -106,6 +112,38 @@ public static class CntkResNet18Weights
         {
             cachedMeanImage ??= ReadMeanImage(PreprocessingPath);
             return (float[])cachedMeanImage.Clone();
+        }
+    }
+
+    /// <summary>
+    /// The mean image at another input size: each of its three planes resized from 224×224 to
+    /// <paramref name="width"/>×<paramref name="height"/> by bilinear interpolation with half-pixel centres and no
+    /// anti-aliasing (see <see cref="Data.BilinearResize"/>). The mean image varies slowly over the picture, so
+    /// the resized one is the mean of the resized ImageNet images to well within a grey level; at 224×224 it is
+    /// the package's, unchanged.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A side below <see cref="MinimumSize"/>.</exception>
+    /// <exception cref="FileNotFoundException">The model file is missing.</exception>
+    /// <exception cref="InvalidDataException">The file is not the expected preprocessing.</exception>
+    public static float[] MeanImage(int width, int height)
+    {
+        RequireInputSize(width, nameof(width));
+        RequireInputSize(height, nameof(height));
+        float[] mean = MeanImage();
+        return (width, height) == (InputSize, InputSize)
+            ? mean
+            : Data.BilinearResize.Planes(mean, 3, InputSize, InputSize, width, height);
+    }
+
+    /// <summary>Checks one side of the input against <see cref="MinimumSize"/>, naming the parameter.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The side is below the minimum.</exception>
+    internal static void RequireInputSize(int side, string parameterName)
+    {
+        if (side < MinimumSize)
+        {
+            throw new ArgumentOutOfRangeException(parameterName, side,
+                $"The pretrained CntkResNet18 takes images of at least {MinimumSize}×{MinimumSize} pixels; " +
+                $"{parameterName} {side} is too small.");
         }
     }
 

@@ -30,7 +30,7 @@ public static class NetworkFactory
                 NetworkArchitecture.ResNet18 => ResNet.ResNet18(channels, width, height, classCount),
                 NetworkArchitecture.ResNet50 => ResNet.ResNet50(channels, width, height, classCount),
                 NetworkArchitecture.MobileNetV2 => new MobileNetV2(channels, width, height, classCount),
-                NetworkArchitecture.CntkResNet18 => ResNet.CntkResNet18(classCount),
+                NetworkArchitecture.CntkResNet18 => ResNet.CntkResNet18(classCount, width, height),
                 _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "Unknown architecture."),
             };
         }
@@ -59,15 +59,31 @@ public static class NetworkFactory
     /// <exception cref="FileNotFoundException">A pretrained model file is missing.</exception>
     /// <exception cref="InvalidDataException">A pretrained model file is not the expected model.</exception>
     public static DlClassifier CreatePretrainedClassifier(IReadOnlyList<string> classNames,
-        DlClassifierParam? parameters = null)
+        DlClassifierParam? parameters = null) =>
+        CreatePretrainedClassifier(classNames, parameters, CntkResNet18Weights.InputSize,
+            CntkResNet18Weights.InputSize);
+
+    /// <summary>
+    /// A classifier on the ImageNet-trained <see cref="NetworkArchitecture.CntkResNet18"/> with a new head for the
+    /// classes, taking colour input of <paramref name="width"/>×<paramref name="height"/> pixels (at least
+    /// <see cref="CntkResNet18Weights.MinimumSize"/> on each side) normalised as the backbone was trained, with
+    /// the mean image resized to that size (<see cref="CntkResNet18Weights.MeanImage(int, int)"/>). The
+    /// convolutions take any size; the weights were trained at 224×224, so a smaller input sees objects at a
+    /// smaller scale than ImageNet's and costs less per image, roughly in proportion to the pixel count.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A side below the minimum, naming the parameter.</exception>
+    /// <exception cref="ArgumentException">Fewer than two classes, or a class named twice.</exception>
+    /// <exception cref="FileNotFoundException">A pretrained model file is missing.</exception>
+    /// <exception cref="InvalidDataException">A pretrained model file is not the expected model.</exception>
+    public static DlClassifier CreatePretrainedClassifier(IReadOnlyList<string> classNames,
+        DlClassifierParam? parameters, int width, int height)
     {
         CheckClassNames(classNames);
+        float[] meanImage = CntkResNet18Weights.MeanImage(width, height);
         parameters ??= new DlClassifierParam();
-        float[] meanImage = CntkResNet18Weights.MeanImage();
-        int size = CntkResNet18Weights.InputSize;
-        nn.Module<Tensor, Tensor> network = Create(NetworkArchitecture.CntkResNet18, 3, size, size, classNames.Count,
-            parameters.Seed, pretrained: true);
-        return new DlClassifier(NetworkArchitecture.CntkResNet18, classNames, size, size, 3, parameters, network)
+        nn.Module<Tensor, Tensor> network = Create(NetworkArchitecture.CntkResNet18, 3, width, height,
+            classNames.Count, parameters.Seed, pretrained: true);
+        return new DlClassifier(NetworkArchitecture.CntkResNet18, classNames, width, height, 3, parameters, network)
         {
             PretrainedWeights = CntkResNet18Weights.Source,
             Normalization = InputNormalization.BgrMeanImage,
@@ -86,12 +102,15 @@ public static class NetworkFactory
             throw new ArgumentOutOfRangeException(nameof(channels), channels,
                 "Images must have 1 (grey) or 3 (colour) channels.");
         }
-        int size = CntkResNet18Weights.InputSize;
-        if (architecture == NetworkArchitecture.CntkResNet18 && (width, height, channels) != (size, size, 3))
+        if (architecture == NetworkArchitecture.CntkResNet18)
         {
-            throw new ArgumentException(
-                $"{architecture} takes {size}×{size} colour images, not {width}×{height}×{channels}; images of " +
-                "another size are resized when read, and grey ones repeated into three channels.", nameof(width));
+            if (channels != 3)
+            {
+                throw new ArgumentException($"{architecture} takes colour images, not {channels}-channel ones; grey " +
+                    "images are repeated into three channels when read.", nameof(channels));
+            }
+            CntkResNet18Weights.RequireInputSize(width, nameof(width));
+            CntkResNet18Weights.RequireInputSize(height, nameof(height));
         }
         parameters ??= new DlClassifierParam();
         nn.Module<Tensor, Tensor> network =

@@ -81,13 +81,17 @@ public sealed class ResNet : Module<Tensor, Tensor>, IClassifierNetwork
     /// </summary>
     /// <remarks>
     /// CNTK pads the stride-2 convolutions and the max pooling asymmetrically (one pixel before, none after),
-    /// where this layout pads one pixel on both sides. For inputs of even size, such as the 224×224 the network
-    /// takes, the extra pixel after the image is never reached by a window, so both compute the same; the
-    /// comparison with ONNX Runtime in the tests holds the port to that.
+    /// where this layout pads one pixel on both sides. Where a stride-2 layer reads a map of even size, as at the
+    /// 224×224 the weights were trained at, the extra pixel after the image is never reached by a window, so both
+    /// compute the same; the comparison with ONNX Runtime in the tests holds the port to that. Sides that are
+    /// multiples of 32 keep every such map even. At other sizes the last row and column of windows of some layer
+    /// also read one pixel of zero padding that CNTK would not have; training, prediction and the ONNX export all
+    /// compute this network, so they agree with each other.
     /// </remarks>
-    public static ResNet CntkResNet18(int classCount) =>
-        new(nameof(CntkResNet18), 3, CntkResNet18Weights.InputSize, CntkResNet18Weights.InputSize,
-            CntkResNet18Weights.StageBlocks.ToArray(), bottleneck: false, classCount);
+    public static ResNet CntkResNet18(int classCount, int width = CntkResNet18Weights.InputSize,
+        int height = CntkResNet18Weights.InputSize) =>
+        new(nameof(CntkResNet18), 3, width, height, CntkResNet18Weights.StageBlocks.ToArray(), bottleneck: false,
+            classCount);
 
     /// <summary>The parameters of the linear head (<c>fc</c>).</summary>
     public IEnumerable<Parameter> HeadParameters() => fc.parameters();

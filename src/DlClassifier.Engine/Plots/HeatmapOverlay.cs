@@ -1,5 +1,6 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using DlClassifier.Engine.Data;
 using DlClassifier.Engine.IO;
 
 namespace DlClassifier.Engine.Plots;
@@ -123,40 +124,7 @@ public static class HeatmapOverlay
         int targetWidth, int targetHeight)
     {
         var clean = source.Select(value => float.IsFinite(value) ? value : 0f).ToArray();
-        var target = new float[targetWidth * targetHeight];
-        for (var y = 0; y < targetHeight; y++)
-        {
-            var (top, bottom, rowWeight) = Neighbours(y, targetHeight, sourceHeight);
-            for (var x = 0; x < targetWidth; x++)
-            {
-                var (leftColumn, rightColumn, columnWeight) = Neighbours(x, targetWidth, sourceWidth);
-                var upper = Lerp(clean[top * sourceWidth + leftColumn], clean[top * sourceWidth + rightColumn],
-                    columnWeight);
-                var lower = Lerp(clean[bottom * sourceWidth + leftColumn], clean[bottom * sourceWidth + rightColumn],
-                    columnWeight);
-                target[y * targetWidth + x] = Lerp(upper, lower, rowWeight);
-            }
-        }
-
-        return target;
-    }
-
-    /// <summary>
-    /// The two source indices around target index <paramref name="index"/> and the weight of the second,
-    /// mapping pixel centres onto pixel centres and holding the edge values beyond the outermost centres.
-    /// </summary>
-    private static (int First, int Second, float Weight) Neighbours(int index, int targetLength, int sourceLength)
-    {
-        var position = (index + 0.5) * sourceLength / targetLength - 0.5;
-        position = Math.Clamp(position, 0, sourceLength - 1);
-        var first = (int)Math.Floor(position);
-        var second = Math.Min(first + 1, sourceLength - 1);
-        return (first, second, (float)(position - first));
-    }
-
-    private static float Lerp(float from, float to, float weight)
-    {
-        return from + (to - from) * weight;
+        return BilinearResize.Plane(clean, sourceWidth, sourceHeight, targetWidth, targetHeight);
     }
 
     private static byte[] Blend(byte[] rgb, float[] heat, double alpha)

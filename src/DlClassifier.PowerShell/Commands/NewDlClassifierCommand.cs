@@ -35,19 +35,27 @@ public sealed class NewDlClassifierCommand : DlCmdlet
     [Parameter]
     public NetworkArchitecture Architecture { get; set; } = NetworkArchitecture.CompactCnn;
 
-    /// <summary>Start from ImageNet weights: a CntkResNet18 at 224×224×3 with a new head for the classes.</summary>
+    /// <summary>
+    /// Start from ImageNet weights: a CntkResNet18 with a new head for the classes, at 224×224×3 unless
+    /// -ImageWidth or -ImageHeight gives another size.
+    /// </summary>
     [Parameter(ParameterSetName = DataSetSet)]
     [Parameter(Mandatory = true, ParameterSetName = PretrainedClassNameSet)]
     public SwitchParameter Pretrained { get; set; }
 
-    /// <summary>The network's input width; from the data set's most common size unless given.</summary>
+    /// <summary>
+    /// The network's input width; from the data set's most common size unless given, 224 for CntkResNet18
+    /// (at least 32).
+    /// </summary>
     [Parameter(ParameterSetName = DataSetSet)]
     [Parameter(Mandatory = true, ParameterSetName = ClassNameSet)]
+    [Parameter(ParameterSetName = PretrainedClassNameSet)]
     [ValidateRange(8, 4096)]
     public int ImageWidth { get; set; }
 
     [Parameter(ParameterSetName = DataSetSet)]
     [Parameter(Mandatory = true, ParameterSetName = ClassNameSet)]
+    [Parameter(ParameterSetName = PretrainedClassNameSet)]
     [ValidateRange(8, 4096)]
     public int ImageHeight { get; set; }
 
@@ -101,7 +109,7 @@ public sealed class NewDlClassifierCommand : DlCmdlet
         }
         if (architecture == NetworkArchitecture.CntkResNet18)
         {
-            // Its input size is fixed; images of any size are resized to it when read.
+            // The size the weights were trained at unless given; images of any size are resized to it when read.
             int size = CntkResNet18Weights.InputSize;
             width = width > 0 ? width : size;
             height = height > 0 ? height : size;
@@ -174,13 +182,23 @@ public sealed class NewDlClassifierCommand : DlCmdlet
             {
                 return NetworkFactory.CreateClassifier(architecture, classNames, width, height, channels);
             }
-            int size = CntkResNet18Weights.InputSize;
-            if ((width, height, channels) != (size, size, 3))
+            if (channels != 3)
             {
-                throw new ArgumentException($"The pretrained network takes {size}×{size}×3 input, not " +
-                    $"{width}×{height}×{channels}; leave out the size, and images are resized when read.");
+                throw new ArgumentException($"The pretrained network takes colour input, not {channels} " +
+                    "channel(s); leave out -ImageChannels, and grey images are repeated into three channels when " +
+                    "read.", nameof(ImageChannels));
             }
-            return NetworkFactory.CreatePretrainedClassifier(classNames);
+            int minimum = CntkResNet18Weights.MinimumSize;
+            foreach ((string name, int side) in new[] { (nameof(ImageWidth), width), (nameof(ImageHeight), height) })
+            {
+                if (side < minimum)
+                {
+                    throw new ArgumentException($"The pretrained network takes images of at least {minimum}×" +
+                        $"{minimum} pixels; -{name} {side} is too small. Images are resized when read, so a " +
+                        "larger size works for small images too.", name);
+                }
+            }
+            return NetworkFactory.CreatePretrainedClassifier(classNames, null, width, height);
         }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException)
         {

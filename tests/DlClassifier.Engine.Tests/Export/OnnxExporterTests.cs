@@ -40,6 +40,9 @@ public sealed class OnnxExporterTests : IDisposable
     [InlineData(NetworkArchitecture.MobileNetV2, 64, 48, 1)]
     // Three blocks in the last stage, fed BGR on the 0..255 scale minus a mean image.
     [InlineData(NetworkArchitecture.CntkResNet18, 224, 224, 3)]
+    // A smaller pretrained input: 80 rows halve to an odd 5 before the last stage, so its stride-2 windows
+    // reach the padding after the map; the mean image in the graph is 96×80.
+    [InlineData(NetworkArchitecture.CntkResNet18, 96, 80, 3)]
     // Bottleneck blocks at the size ResNet-50 is made for (7×7 in the last stage), and a narrower grey image. On
     // inputs of 64 pixels or less its last stages shrink to 2×2 or 1×1, where batch norms fitted to a few alike
     // images magnify float32 rounding at every stage: there our own logits are 1.6e-4 to 2.4e-4 from float64

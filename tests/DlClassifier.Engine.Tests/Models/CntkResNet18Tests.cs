@@ -165,13 +165,114 @@ public sealed class CntkResNet18Tests : IDisposable
     }
 
     [Fact]
-    public void CreateClassifier_CntkResNet18AtAnotherSize_ThrowsNamingTheInputSize()
+    public void CreateClassifier_CntkResNet18WithGreyInput_ThrowsNamingTheChannels()
     {
         var error = Assert.Throws<ArgumentException>(() => NetworkFactory.CreateClassifier(
-            NetworkArchitecture.CntkResNet18, new[] { "a", "b" }, 28, 28, 1));
+            NetworkArchitecture.CntkResNet18, new[] { "a", "b" }, 64, 64, 1));
 
-        Assert.Contains("224×224", error.Message);
+        Assert.Equal("channels", error.ParamName);
+        Assert.Contains("colour", error.Message);
     }
+
+    [Theory]
+    [InlineData(28, 64, "width")]
+    [InlineData(64, 31, "height")]
+    public void CreateClassifier_CntkResNet18BelowTheMinimum_ThrowsNamingTheSide(int width, int height,
+        string parameter)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => NetworkFactory.CreateClassifier(
+            NetworkArchitecture.CntkResNet18, new[] { "a", "b" }, width, height, 3));
+
+        Assert.Equal(parameter, error.ParamName);
+        Assert.Contains("at least 32×32", error.Message);
+    }
+
+    [Theory]
+    [InlineData(31, 224, "width")]
+    [InlineData(224, 8, "height")]
+    public void MeanImage_SideBelowTheMinimum_ThrowsNamingTheSide(int width, int height, string parameter)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => CntkResNet18Weights.MeanImage(width, height));
+
+        Assert.Equal(parameter, error.ParamName);
+        Assert.Equal(32, CntkResNet18Weights.MinimumSize);
+    }
+
+    [PretrainedModelFact]
+    public void MeanImage_At224_IsThePackageImageUnchanged()
+    {
+        Assert.Equal(CntkResNet18Weights.MeanImage(), CntkResNet18Weights.MeanImage(Size, Size));
+    }
+
+    [PretrainedModelFact]
+    public void MeanImage_Halved_AveragesEachTwoByTwoBlockOfThePackageImage()
+    {
+        float[] full = CntkResNet18Weights.MeanImage();
+        const int half = Size / 2;
+
+        float[] resized = CntkResNet18Weights.MeanImage(half, half);
+
+        Assert.Equal(3 * half * half, resized.Length);
+        foreach ((int c, int y, int x) in new[] { (0, 0, 0), (1, 17, 90), (2, 111, 111) })
+        {
+            float expected = (Full(full, c, 2 * y, 2 * x) + Full(full, c, 2 * y, 2 * x + 1)
+                + Full(full, c, 2 * y + 1, 2 * x) + Full(full, c, 2 * y + 1, 2 * x + 1)) / 4;
+            Assert.Equal(expected, resized[(c * half + y) * half + x], 3);
+        }
+    }
+
+    [PretrainedModelFact]
+    public void MeanImage_96By64_InterpolatesBetweenThePackagePixelsAtTheScaledCentre()
+    {
+        float[] full = CntkResNet18Weights.MeanImage();
+
+        float[] resized = CntkResNet18Weights.MeanImage(96, 64);
+
+        // Green plane, row 1, column 2. Rows scale by 224 / 64 = 3.5: (1 + 0.5) × 3.5 − 0.5 = 4.75, between rows 4
+        // and 5. Columns scale by 224 / 96: (2 + 0.5) × 7 / 3 − 0.5 = 5 1/3, between columns 5 and 6.
+        float upper = Full(full, 1, 4, 5) + (Full(full, 1, 4, 6) - Full(full, 1, 4, 5)) / 3;
+        float lower = Full(full, 1, 5, 5) + (Full(full, 1, 5, 6) - Full(full, 1, 5, 5)) / 3;
+        Assert.Equal(3 * 96 * 64, resized.Length);
+        Assert.Equal(upper + (lower - upper) * 0.75f, resized[(1 * 64 + 1) * 96 + 2], 3);
+        // The last pixel sits at (63.5 × 3.5 − 0.5, 95.5 × 7 / 3 − 0.5) = (221.75, 222.33), not at the corner.
+        float bottom = Full(full, 2, 222, 222) + (Full(full, 2, 222, 223) - Full(full, 2, 222, 222)) / 3;
+        float top = Full(full, 2, 221, 222) + (Full(full, 2, 221, 223) - Full(full, 2, 221, 222)) / 3;
+        Assert.Equal(top + (bottom - top) * 0.75f, resized[^1], 3);
+    }
+
+    [PretrainedModelFact]
+    public void CreatePretrainedClassifier_96By64_TakesThatInputWithTheResizedMeanImage()
+    {
+        using DlClassifier full = NetworkFactory.CreatePretrainedClassifier(new[] { "a", "b", "c" });
+        using DlClassifier small = NetworkFactory.CreatePretrainedClassifier(new[] { "a", "b", "c" }, null, 96, 64);
+
+        Assert.Equal((96, 64, 3), (small.ImageWidth, small.ImageHeight, small.ImageChannels));
+        Assert.Equal((InputNormalization.BgrMeanImage, CntkResNet18Weights.Source),
+            (small.Normalization, small.PretrainedWeights));
+        Assert.Equal(CntkResNet18Weights.MeanImage(96, 64), small.MeanImage);
+        Assert.Equal(full.ParameterCount, small.ParameterCount);
+        Assert.Equal(full.GetWeightsHash(), small.GetWeightsHash());
+        small.Network.eval();
+        using (no_grad())
+        using (Tensor input = zeros(2, 3, 64, 96))
+        using (Tensor logits = small.Network.forward(input))
+        {
+            Assert.Equal(new long[] { 2, 3 }, logits.shape);
+        }
+    }
+
+    [Fact]
+    public void CreatePretrainedClassifier_SideBelowTheMinimum_ThrowsBeforeReadingTheModel()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            NetworkFactory.CreatePretrainedClassifier(new[] { "a", "b" }, null, 224, 16));
+
+        Assert.Equal("height", error.ParamName);
+        Assert.Contains("height 16 is too small", error.Message);
+    }
+
+    private static float Full(float[] meanImage, int channel, int row, int column) =>
+        meanImage[(channel * Size + row) * Size + column];
 
     /// <summary>The network input the classifier makes of an image file, through the shared path.</summary>
     private static float[] Preprocessed(DlClassifier classifier, string path)

@@ -93,6 +93,29 @@ public sealed class TransferTrainingTests : IClassFixture<SyntheticImageSet>, ID
     }
 
     [PretrainedModelFact]
+    public void SaveAndLoad_FineTunedAt96By64_GivesBitwiseIdenticalProbabilitiesAndTheResizedMeanImage()
+    {
+        DlClassifierParam parameters = SyntheticImageSet.QuickParameters(epochs: 1);
+        parameters.Threads = 2;
+        using DlClassifier classifier =
+            NetworkFactory.CreatePretrainedClassifier(images.DataSet.ClassNames, parameters, 96, 64);
+        Trainer.Train(classifier, images.DataSet, null, null, CancellationToken.None);
+        string path = folder.Combine("pretrained-96x64.dlc");
+        string[] paths = images.PathsOf(SampleSplit.Test);
+
+        ClassifierFile.Save(classifier, path);
+        using DlClassifier loaded = ClassifierFile.Load(path);
+
+        Assert.Single(classifier.History);
+        Assert.Equal((96, 64, 3), (loaded.ImageWidth, loaded.ImageHeight, loaded.ImageChannels));
+        Assert.Equal(CntkResNet18Weights.MeanImage(96, 64), loaded.MeanImage);
+        Assert.Equal(classifier.GetWeightsHash(), loaded.GetWeightsHash());
+        Assert.Equal(Probabilities(classifier, paths), Probabilities(loaded, paths));
+        using ZipArchive zip = ZipFile.OpenRead(path);
+        Assert.Equal(4L * 3 * 96 * 64, zip.GetEntry("mean-image.bin")!.Length);
+    }
+
+    [PretrainedModelFact]
     public void Load_DamagedMeanImage_ThrowsClassifierFileException()
     {
         using DlClassifier classifier = NewPretrained(TransferMode.HeadOnly, epochs: 1);
@@ -130,6 +153,9 @@ public sealed class TransferTrainingTests : IClassFixture<SyntheticImageSet>, ID
 
         Assert.Equal((TransferMode.FineTune, 0.1), (parameters.TransferMode, parameters.BackboneLearningRateFactor));
     }
+
+    private static float[][] Probabilities(DlClassifier classifier, string[] paths) =>
+        ImageClassifier.Probabilities(classifier, paths, "Testing", NullReporter.Instance, CancellationToken.None);
 
     private DlClassifier NewPretrained(TransferMode mode, int epochs)
     {
