@@ -126,15 +126,25 @@ function New-DlTestPng {
     $header = [byte[]](@(ConvertTo-BigEndianBytes -Value $Width) + @(ConvertTo-BigEndianBytes -Value $Height) +
         @(8, $colourType, 0, 0, 0))
 
+    Write-PngFile -FullPath $fullPath -Header $header -Data $compressed.ToArray()
+}
+
+function Write-PngFile {
+    # Signature, IHDR, one IDAT and IEND, written to a file whose folder is made first; returns the path.
+    param(
+        [Parameter(Mandatory)] [string] $FullPath,
+        [Parameter(Mandatory)] [byte[]] $Header,
+        [Parameter(Mandatory)] [AllowEmptyCollection()] [byte[]] $Data
+    )
+
     $file = [System.Collections.Generic.List[byte]]::new()
     $file.AddRange($script:PngSignature)
-    $file.AddRange([byte[]](Get-PngChunkBytes -Type 'IHDR' -Data $header))
-    $file.AddRange([byte[]](Get-PngChunkBytes -Type 'IDAT' -Data $compressed.ToArray()))
+    $file.AddRange([byte[]](Get-PngChunkBytes -Type 'IHDR' -Data $Header))
+    $file.AddRange([byte[]](Get-PngChunkBytes -Type 'IDAT' -Data $Data))
     $file.AddRange([byte[]](Get-PngChunkBytes -Type 'IEND' -Data ([byte[]]::new(0))))
-
-    $null = New-Item -Path ([System.IO.Path]::GetDirectoryName($fullPath)) -ItemType Directory -Force
-    [System.IO.File]::WriteAllBytes($fullPath, $file.ToArray())
-    $fullPath
+    $null = New-Item -Path ([System.IO.Path]::GetDirectoryName($FullPath)) -ItemType Directory -Force
+    [System.IO.File]::WriteAllBytes($FullPath, $file.ToArray())
+    $FullPath
 }
 
 function New-DlShortPng {
@@ -169,14 +179,7 @@ function New-DlShortPng {
     $header = [byte[]](@(ConvertTo-BigEndianBytes -Value $Width) + @(ConvertTo-BigEndianBytes -Value $Height) +
         @(8, 0, 0, 0, 0))
 
-    $file = [System.Collections.Generic.List[byte]]::new()
-    $file.AddRange($script:PngSignature)
-    $file.AddRange([byte[]](Get-PngChunkBytes -Type 'IHDR' -Data $header))
-    $file.AddRange([byte[]](Get-PngChunkBytes -Type 'IDAT' -Data $compressed.ToArray()))
-    $file.AddRange([byte[]](Get-PngChunkBytes -Type 'IEND' -Data ([byte[]]::new(0))))
-    $null = New-Item -Path ([System.IO.Path]::GetDirectoryName($fullPath)) -ItemType Directory -Force
-    [System.IO.File]::WriteAllBytes($fullPath, $file.ToArray())
-    $fullPath
+    Write-PngFile -FullPath $fullPath -Header $header -Data $compressed.ToArray()
 }
 
 function Get-DlTestPattern {

@@ -20,7 +20,8 @@ internal sealed class NetworkA : Module<Tensor, Tensor>
     public NetworkA() : base(nameof(NetworkA))
     {
         features = Sequential(
-            Conv2d(1, 32, kernel_size: 3, padding: 1), BatchNorm2d(32), ReLU(inplace: true), new SeparableMaxPool2d(kernelSize: 2, stride: 2),
+            Conv2d(1, 32, kernel_size: 3, padding: 1), BatchNorm2d(32), ReLU(inplace: true),
+            new SeparableMaxPool2d(kernelSize: 2, stride: 2),
             Conv2d(32, 64, kernel_size: 3, padding: 1), BatchNorm2d(64), ReLU(inplace: true),
             new SeparableMaxPool2d(kernelSize: 2, stride: 2));
         dropout = Dropout(0.25);

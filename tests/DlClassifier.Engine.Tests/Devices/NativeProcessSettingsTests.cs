@@ -28,7 +28,8 @@ public sealed class NativeProcessSettingsTests
     public void EnsureInitialized_SetsTheSpinCountWhereLibgompReadsIt()
     {
         DeviceManager.EnsureInitialized();
-        if (!OperatingSystem.IsLinux() || !NativeProcessSettings.Decide(Environment.GetEnvironmentVariable).SetSpinCount)
+        bool userChose = !NativeProcessSettings.Decide(Environment.GetEnvironmentVariable).SetSpinCount;
+        if (!OperatingSystem.IsLinux() || userChose)
         {
             return;
         }

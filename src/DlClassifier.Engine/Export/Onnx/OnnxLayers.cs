@@ -88,11 +88,14 @@ internal static class OnnxLayers
             name);
     }
 
-    /// <summary>The engine's own max pooling: MaxPool with the same kernel, stride and padding, in floor mode.</summary>
+    /// <summary>
+    /// The engine's own max pooling: MaxPool with the same kernel, stride and padding, in floor mode.
+    /// </summary>
     public static OnnxFeatureMap MaxPool(OnnxGraphBuilder builder, OnnxFeatureMap input, SeparableMaxPool2d pool,
         string name) =>
-        MaxPool(builder, input, new long[] { pool.KernelSize, pool.KernelSize }, new long[] { pool.Stride, pool.Stride },
-            new long[] { pool.Padding, pool.Padding }, new long[] { 1, 1 }, ceilMode: false, name);
+        MaxPool(builder, input, new long[] { pool.KernelSize, pool.KernelSize },
+            new long[] { pool.Stride, pool.Stride }, new long[] { pool.Padding, pool.Padding }, new long[] { 1, 1 },
+            ceilMode: false, name);
 
     private static OnnxFeatureMap MaxPool(OnnxGraphBuilder builder, OnnxFeatureMap input, long[] kernel,
         long[] stride, long[] padding, long[] dilation, bool ceilMode, string name)

@@ -44,7 +44,8 @@ public sealed class SeparableMaxPool2d : Module<Tensor, Tensor>
         if (input.dim() != 4)
         {
             throw new ArgumentException(
-                $"Max pooling takes batch × channels × height × width, not {input.dim()} dimensions.", nameof(input));
+                $"Max pooling takes batch × channels × height × width, not {input.dim()} dimensions.",
+                nameof(input));
         }
         if (input.requires_grad && is_grad_enabled())
         {
@@ -53,7 +54,8 @@ public sealed class SeparableMaxPool2d : Module<Tensor, Tensor>
         if (Math.Min(input.shape[2], input.shape[3]) + 2 * Padding < KernelSize)
         {
             throw new ArgumentException(
-                $"An input of {input.shape[2]}×{input.shape[3]} is smaller than the {KernelSize}×{KernelSize} window.",
+                $"An input of {input.shape[2]}×{input.shape[3]} is smaller than the {KernelSize}×{KernelSize} " +
+                "window.",
                 nameof(input));
         }
         long outputHeight = OutputSize(input.shape[2]), outputWidth = OutputSize(input.shape[3]);
