@@ -42,9 +42,6 @@ public static class ImageReader
     /// <summary>The default largest width × height an import accepts: 100 megapixels.</summary>
     public const long DefaultMaxPixels = 100_000_000;
 
-    /// <summary>A pixel limit that lets every size through, for files that an import has checked already.</summary>
-    public const long NoPixelLimit = long.MaxValue;
-
     /// <summary>The file name endings taken as images, compared without regard to case.</summary>
     public static readonly IReadOnlySet<string> Extensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
@@ -106,10 +103,10 @@ public static class ImageReader
     /// </summary>
     /// <remarks>
     /// The header's size is checked against <paramref name="maxPixels"/> before any pixel is decoded, so a small
-    /// file claiming a huge size fails here as it would in an import, instead of exhausting memory.
+    /// file claiming a huge size fails here as it would in an import, instead of exhausting memory; and the file's
+    /// structure is checked for a cut-short end, which costs a second pass over a PNG's compressed data.
     /// </remarks>
-    /// <param name="maxPixels">The largest width × height accepted; <see cref="NoPixelLimit"/> for files that
-    /// passed an import's check already.</param>
+    /// <param name="maxPixels">The largest width × height accepted.</param>
     /// <exception cref="InvalidDataException">The file cannot be opened (it was moved, deleted or locked since
     /// it was listed), is not an image that can be decoded, or is cut short.</exception>
     /// <exception cref="ImageTooLargeException">The header declares more than <paramref name="maxPixels"/>.</exception>
@@ -117,6 +114,22 @@ public static class ImageReader
         long maxPixels = DefaultMaxPixels)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPixels);
+        return Read(path, width, height, channels, maxPixels);
+    }
+
+    /// <summary>
+    /// <see cref="ReadPlanar"/> for the files of a data set, without the checks their import made already: no
+    /// pixel limit (the import applied its own) and no completeness check, which training would otherwise repeat
+    /// every epoch for the images beyond its cache.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file cannot be opened or is not an image that can be decoded.
+    /// </exception>
+    public static float[] ReadImported(string path, int width, int height, int channels) =>
+        Read(path, width, height, channels, maxPixels: null);
+
+    /// <param name="maxPixels">The pixel limit, or null for a file an import has checked.</param>
+    private static float[] Read(string path, int width, int height, int channels, long? maxPixels)
+    {
         byte[] bytes;
         try
         {
@@ -131,8 +144,11 @@ public static class ImageReader
             throw Unreadable(path, EmptyReason);
         }
 
-        IImageFormat format = CheckHeader(path, bytes, maxPixels);
-        CheckComplete(path, bytes, format);
+        IImageFormat format = CheckHeader(path, bytes, maxPixels ?? long.MaxValue);
+        if (maxPixels is not null)
+        {
+            CheckComplete(path, bytes, format);
+        }
 
         Image<Rgba32> image;
         try

@@ -16,20 +16,20 @@ public static class ImageClassifier
     /// Class probabilities of each file, in the order given, scaled by the classifier's
     /// <see cref="DlClassifier.Temperature"/>.
     /// </summary>
-    /// <param name="maxPixels">The largest width × height a file may declare. The default lets every size through,
-    /// for the files of a data set, which passed their import's limit.</param>
+    /// <param name="maxPixels">The largest width × height a file may declare. Null (the default) for the files of a
+    /// data set, which passed their import's limit and completeness check.</param>
     /// <exception cref="InvalidDataException">A file is not a readable image.</exception>
     /// <exception cref="ImageTooLargeException">A file declares more than <paramref name="maxPixels"/>.</exception>
     public static float[][] Probabilities(DlClassifier classifier, IReadOnlyList<string> paths, string activity,
         IEngineReporter reporter, CancellationToken cancellation, int batchSize = DefaultBatchSize,
-        long maxPixels = ImageReader.NoPixelLimit) =>
+        long? maxPixels = null) =>
         Run(classifier, paths, activity, reporter, cancellation, batchSize, logits: false, maxPixels);
 
     /// <summary>The network's raw outputs (logits) for each file, in the order given, before any temperature.</summary>
     /// <exception cref="InvalidDataException">A file is not a readable image.</exception>
     public static float[][] Logits(DlClassifier classifier, IReadOnlyList<string> paths, string activity,
         IEngineReporter reporter, CancellationToken cancellation, int batchSize = DefaultBatchSize) =>
-        Run(classifier, paths, activity, reporter, cancellation, batchSize, logits: true, ImageReader.NoPixelLimit);
+        Run(classifier, paths, activity, reporter, cancellation, batchSize, logits: true, maxPixels: null);
 
     /// <summary>Predictions for a batch of files.</summary>
     /// <param name="classifier">The classifier, at its temperature.</param>
@@ -70,7 +70,7 @@ public static class ImageClassifier
     }
 
     private static float[][] Run(DlClassifier classifier, IReadOnlyList<string> paths, string activity,
-        IEngineReporter reporter, CancellationToken cancellation, int batchSize, bool logits, long maxPixels)
+        IEngineReporter reporter, CancellationToken cancellation, int batchSize, bool logits, long? maxPixels)
     {
         Device device = DeviceManager.Resolve(classifier.Parameters.Device, out _);
         var result = new float[paths.Count][];
@@ -96,13 +96,15 @@ public static class ImageClassifier
     }
 
     private static float[][] ReadBatch(DlClassifier classifier, IReadOnlyList<string> paths, int start, int count,
-        long maxPixels, CancellationToken cancellation)
+        long? maxPixels, CancellationToken cancellation)
     {
         var images = new float[count][];
         ParallelReader.For(count, cancellation, i =>
         {
-            images[i] = ImageReader.ReadPlanar(paths[start + i], classifier.ImageWidth, classifier.ImageHeight,
-                classifier.ImageChannels, maxPixels);
+            (string path, int width, int height) = (paths[start + i], classifier.ImageWidth, classifier.ImageHeight);
+            images[i] = maxPixels is null
+                ? ImageReader.ReadImported(path, width, height, classifier.ImageChannels)
+                : ImageReader.ReadPlanar(path, width, height, classifier.ImageChannels, maxPixels.Value);
         });
         return images;
     }

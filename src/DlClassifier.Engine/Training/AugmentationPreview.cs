@@ -72,7 +72,7 @@ public static class AugmentationPreview
         var images = new byte[Math.Min(count, pool.Count)][];
         // The images of a data set passed the pixel limit of their import, which may have been raised.
         ParallelReader.For(images.Length, cancellation, i => images[i] = PixelBytes.FromUnit(
-            ImageReader.ReadPlanar(chosen[i].Path, width, height, channels, ImageReader.NoPixelLimit)));
+            ImageReader.ReadImported(chosen[i].Path, width, height, channels)));
 
         var augmenter = new BatchAugmenter(channels, height, width, parameters);
         var buffer = new float[augmenter.ImageSize];

@@ -150,7 +150,7 @@ internal sealed class ImageCache
 
     // The images of a data set passed the pixel limit of their import, which may have been raised.
     private static byte[] Decode(string path, int width, int height, int channels) =>
-        PixelBytes.FromUnit(ImageReader.ReadPlanar(path, width, height, channels, ImageReader.NoPixelLimit));
+        PixelBytes.FromUnit(ImageReader.ReadImported(path, width, height, channels));
 
     private static void CountValues(byte[] image, int channels, long[] valueCounts)
     {
